@@ -1,0 +1,57 @@
+/**
+ * GraphQL code generation from the SDL in schema/ (the source of truth):
+ * - resolver types for the server, with the GraphQL types mapped to our entities and domain types;
+ * - a typed document set for clients (used by the test suite), from test/graphql/*.graphql.
+ * `npm run generate` writes them; CI runs `graphql-codegen --check` so they never drift.
+ */
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+const enumValues = {
+  AuthType: { OAUTH: 'oauth', API_KEY: 'api_key', NONE: 'none' },
+  ConnectionStatus: {
+    PENDING: 'pending',
+    CONNECTED: 'connected',
+    EXPIRED: 'expired',
+    ERROR: 'error',
+    REVOKED: 'revoked',
+  },
+};
+
+const config: CodegenConfig = {
+  schema: 'schema/*.graphql',
+  documents: 'test/graphql/*.graphql',
+  ignoreNoDocuments: false,
+  generates: {
+    'src/graphql/generated/resolvers.ts': {
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        enumValues,
+        contextType: '../context#GraphQLContext',
+        scalars: { DateTime: 'Date', JSONObject: 'Record<string, unknown>' },
+        mappers: {
+          Connection: '../../connections/connection.entity#Connection as ConnectionEntity',
+          Connector: '../../connectors/catalog.types#CatalogEntry',
+          CredentialField: '../../connectors/connector.types#CredentialField as CredentialFieldDefinition',
+          ConnectionError: '../../connections/connection.types#LastError',
+          ConnectPayload: '../../connections/connection.service#ConnectOutcome',
+          RevokePayload: '../../connections/connection.service#RevokeOutcome',
+          ConnectionList: '../../connections/connection.service#ConnectionPage',
+        },
+        avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
+      },
+    },
+    'test/graphql/generated/': {
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        scalars: { DateTime: 'string', JSONObject: 'Record<string, unknown>' },
+      },
+    },
+  },
+};
+
+export default config;

@@ -1,0 +1,101 @@
+/**
+ * buildApp: express 5 with the REST facade under /api/v1, GraphQL at /graphql, the probes, and
+ * the error middleware. No listening, no process concerns: main and the tests both call it.
+ */
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import type { Config } from './config';
+import type { Services } from './container';
+import { connectionRoutes } from './connections/connection.routes';
+import { connectorRoutes } from './connectors/connector.routes';
+import type { GraphQLContext } from './graphql/context';
+import { createApolloServer } from './graphql/server';
+import { callerOf, requireCaller } from './http/auth.middleware';
+import { errorMiddleware, notFoundRoute } from './http/error.middleware';
+import type { Logger } from './shared/logger';
+
+export interface AppDeps {
+  config: Pick<Config, 'bodyLimitBytes' | 'graphqlIntrospection' | 'isProduction' | 'trustProxy'>;
+  services: Services;
+  logger: Logger;
+  /** Readiness: database reachable and migrations applied. */
+  isReady: () => Promise<boolean>;
+}
+
+export interface BuiltApp {
+  app: Express;
+  /** Stops Apollo (call on shutdown, after the HTTP server stops accepting). */
+  stop(): Promise<void>;
+}
+
+export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
+  const { services, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy);
+  app.set('etag', false);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Paths only: query strings can carry OAuth codes, states and tickets.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  app.use(helmet());
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ready = await deps.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
+  });
+
+  const json = express.json({ limit: deps.config.bodyLimitBytes, strict: true });
+  const auth = requireCaller(services.owners);
+
+  const api = express.Router();
+  api.use(json);
+  api.use(auth);
+  api.use(connectorRoutes(services));
+  api.use(connectionRoutes(services));
+  api.use(notFoundRoute);
+  app.use('/api/v1', api);
+
+  const apollo = createApolloServer({
+    introspection: deps.config.graphqlIntrospection,
+    production: deps.config.isProduction,
+    logger,
+  });
+  await apollo.start();
+  app.use(
+    '/graphql',
+    json,
+    auth,
+    expressMiddleware<GraphQLContext>(apollo, {
+      context: async ({ res }) => ({ caller: callerOf(res), services }),
+    }),
+  );
+
+  app.use(notFoundRoute);
+  app.use(errorMiddleware(logger));
+  return { app, stop: () => apollo.stop() };
+}

@@ -1,0 +1,185 @@
+/**
+ * The only reader of process.env. Every setting is parsed and validated once, at start; a bad
+ * value throws a ConfigError naming the variable, and main prints it and exits non-zero.
+ */
+import path from 'node:path';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface OAuthClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface Config {
+  nodeEnv: string;
+  isProduction: boolean;
+  host: string;
+  port: number;
+  /** Base of every URL the API hands out, without a trailing slash. */
+  publicUrl: string;
+  /** A postgres:// URL, or undefined for the embedded engine. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  databasePoolSize: number;
+  /** 32-byte key that seals new secrets; undefined only in embedded, non-production mode. */
+  encryptionKey: Buffer | undefined;
+  encryptionKeysPrevious: Buffer[];
+  connectorsFile: string | undefined;
+  /** OAuth client credentials by connector slug, from CONNECTOR_<SLUG>_CLIENT_ID/SECRET. */
+  oauthClients: ReadonlyMap<string, OAuthClientCredentials>;
+  runtimeToken: string | undefined;
+  tokenRefreshAheadSeconds: number;
+  returnUrlAllowlist: string[];
+  graphqlIntrospection: boolean;
+  bodyLimitBytes: number;
+  logLevel: string;
+  shutdownTimeoutMs: number;
+  trustProxy: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function httpUrl(name: string, raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  return url;
+}
+
+/** Decodes a base64 32-byte key; strict, so a truncated or hex key is refused rather than misused. */
+export function parseKey(name: string, raw: string): Buffer {
+  const key = Buffer.from(raw, 'base64');
+  const canonical = key.toString('base64');
+  if (key.length !== 32 || canonical.replace(/=+$/, '') !== raw.replace(/=+$/, '')) {
+    throw new ConfigError(
+      name,
+      'must be 32 bytes encoded as base64 (generate one with `openssl rand -base64 32`)',
+    );
+  }
+  return key;
+}
+
+/** `google-drive` -> `GOOGLE_DRIVE`, the env-var spelling of a connector slug. */
+export function slugToEnvName(slug: string): string {
+  return slug.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+function oauthClients(env: Env): Map<string, OAuthClientCredentials> {
+  // Keyed by the env spelling; the catalog looks a slug up with slugToEnvName(slug).
+  const clients = new Map<string, OAuthClientCredentials>();
+  for (const name of Object.keys(env)) {
+    const match = /^CONNECTOR_(.+)_CLIENT_ID$/.exec(name);
+    if (!match?.[1]) continue;
+    const clientId = str(env, name);
+    const clientSecret = str(env, `CONNECTOR_${match[1]}_CLIENT_SECRET`);
+    if (clientId && clientSecret) clients.set(match[1], { clientId, clientSecret });
+  }
+  return clients;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = str(env, 'NODE_ENV') ?? 'development';
+  const isProduction = nodeEnv === 'production';
+  const host = str(env, 'HOST') ?? '127.0.0.1';
+  const port = int(env, 'PORT', 4000, 0, 65535);
+
+  const publicUrlRaw = str(env, 'PUBLIC_URL') ?? `http://localhost:${port}`;
+  const publicUrlParsed = httpUrl('PUBLIC_URL', publicUrlRaw);
+  if (publicUrlParsed.search || publicUrlParsed.hash) {
+    throw new ConfigError('PUBLIC_URL', 'must not carry a query string or fragment');
+  }
+  const publicUrl = publicUrlParsed.toString().replace(/\/+$/, '');
+
+  const databaseUrl = str(env, 'DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL');
+  }
+
+  const keyRaw = str(env, 'ENCRYPTION_KEY');
+  const encryptionKey = keyRaw === undefined ? undefined : parseKey('ENCRYPTION_KEY', keyRaw);
+  if (encryptionKey === undefined && isProduction) {
+    throw new ConfigError('ENCRYPTION_KEY', 'is required when NODE_ENV=production (32 bytes, base64)');
+  }
+  if (encryptionKey === undefined && databaseUrl !== undefined) {
+    // A generated key kept beside an embedded database is fine; beside a shared server it would
+    // differ per instance and lock everyone out of each other's secrets.
+    throw new ConfigError('ENCRYPTION_KEY', 'is required when DATABASE_URL is set (32 bytes, base64)');
+  }
+  const encryptionKeysPrevious = (str(env, 'ENCRYPTION_KEYS_PREVIOUS') ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => parseKey('ENCRYPTION_KEYS_PREVIOUS', part));
+
+  const returnUrlAllowlist = (str(env, 'RETURN_URL_ALLOWLIST') ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => httpUrl('RETURN_URL_ALLOWLIST', part).origin);
+
+  const runtimeToken = str(env, 'RUNTIME_TOKEN');
+  if (runtimeToken !== undefined && runtimeToken.length < 32) {
+    throw new ConfigError('RUNTIME_TOKEN', 'must be at least 32 characters');
+  }
+
+  return {
+    nodeEnv,
+    isProduction,
+    host,
+    port,
+    publicUrl,
+    databaseUrl,
+    dataDir: path.resolve(str(env, 'DATA_DIR') ?? './.data'),
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    encryptionKey,
+    encryptionKeysPrevious,
+    connectorsFile: str(env, 'CONNECTORS_FILE'),
+    oauthClients: oauthClients(env),
+    runtimeToken,
+    tokenRefreshAheadSeconds: int(env, 'TOKEN_REFRESH_AHEAD_SECONDS', 300, 0, 86_400),
+    returnUrlAllowlist,
+    graphqlIntrospection: bool(env, 'GRAPHQL_INTROSPECTION', !isProduction),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 102_400, 1_024, 10_485_760),
+    logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+  };
+}

@@ -1,0 +1,75 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  DeleteDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Owner } from '../owners/owner.entity';
+import type { Sealed } from '../shared/crypto/cipher';
+import type { AuthType } from '../connectors/connector.types';
+import type { ConnectionStatus, LastError } from './connection.types';
+
+/**
+ * A per-owner instance of a connector. Secrets live only in `secret`, sealed by the service
+ * (see shared/crypto); every other column is safe to show its owner.
+ */
+@Entity({ name: 'connections' })
+// One live connection per owner and connector; the index settles concurrent creates.
+@Index('connections_owner_slug_live_key', ['ownerId', 'connectorSlug'], {
+  unique: true,
+  where: '"deleted_at" IS NULL',
+})
+// The list's keyset order: newest first, id as the tie-break.
+@Index('connections_owner_created_live_idx', ['ownerId', 'createdAt', 'id'], {
+  where: '"deleted_at" IS NULL',
+})
+@Check('connections_status_check', `"status" IN ('pending', 'connected', 'expired', 'error', 'revoked')`)
+@Check('connections_auth_type_check', `"auth_type" IN ('oauth', 'api_key', 'none')`)
+export class Connection {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'owner_id', type: 'uuid' })
+  ownerId: string;
+
+  @ManyToOne(() => Owner, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'owner_id' })
+  owner?: Owner;
+
+  @Column({ name: 'connector_slug', type: 'text' })
+  connectorSlug: string;
+
+  @Column({ name: 'auth_type', type: 'text' })
+  authType: AuthType;
+
+  @Column({ type: 'text', nullable: true })
+  label: string | null;
+
+  @Column({ type: 'text' })
+  status: ConnectionStatus;
+
+  @Column({ name: 'last_error', type: 'jsonb', nullable: true })
+  lastError: LastError | null;
+
+  /** Sealed JSON of the credentials (api_key) or token set (oauth); null when none is held. */
+  @Column({ type: 'text', nullable: true })
+  secret: Sealed | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+
+  @Column({ name: 'connected_at', type: 'timestamptz', precision: 3, nullable: true })
+  connectedAt: Date | null;
+
+  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', precision: 3, nullable: true })
+  deletedAt: Date | null;
+}

@@ -1,0 +1,56 @@
+/** REST door of connections (contract §3): parse, call one service method, map the result. */
+import { Router } from 'express';
+import type { Services } from '../container';
+import { callerOf } from '../http/auth.middleware';
+import { pathParam, queryInt, queryString } from '../http/params';
+import { validateInput } from '../shared/validation';
+import { toConnectionView } from './connection.serializer';
+import type { ConnectOutcome } from './connection.service';
+import { ConnectDto } from './dto/connect.dto';
+import { SubmitCredentialsDto } from './dto/submit-credentials.dto';
+
+export function toRestConnect(outcome: ConnectOutcome) {
+  return {
+    connection: toConnectionView(outcome.connection),
+    oauthUrl: outcome.oauthUrl,
+    credentialSubmitUrl: outcome.credentialSubmitUrl,
+  };
+}
+
+export function connectionRoutes(services: Services): Router {
+  const router = Router();
+  const { connections } = services;
+
+  router.get('/connections', async (req, res) => {
+    const page = await connections.list(callerOf(res), {
+      limit: queryInt(req, 'limit'),
+      cursor: queryString(req, 'cursor'),
+      connectorSlug: queryString(req, 'connectorSlug'),
+      status: queryString(req, 'status'),
+    });
+    res.json({ connections: page.connections.map(toConnectionView), nextCursor: page.nextCursor });
+  });
+
+  router.post('/connections', async (req, res) => {
+    const outcome = await connections.connect(callerOf(res), await validateInput(ConnectDto, req.body));
+    res.status(outcome.created ? 201 : 200).json(toRestConnect(outcome));
+  });
+
+  router.get('/connections/:id', async (req, res) => {
+    res.json({ connection: toConnectionView(await connections.get(callerOf(res), pathParam(req, 'id'))) });
+  });
+
+  router.delete('/connections/:id', async (req, res) => {
+    await connections.revoke(callerOf(res), pathParam(req, 'id'));
+    res.json({ deleted: true });
+  });
+
+  router.post('/connections/:id/credentials', async (req, res) => {
+    const caller = callerOf(res);
+    const input = await validateInput(SubmitCredentialsDto, req.body);
+    const connection = await connections.submitCredentials(caller, pathParam(req, 'id'), input);
+    res.json({ connection: toConnectionView(connection) });
+  });
+
+  return router;
+}

@@ -1,0 +1,36 @@
+/** The public record of a connection (contract §3): an allow-list of fields, never the entity minus some. */
+import type { Connection } from './connection.entity';
+import type { ConnectionStatus, LastError } from './connection.types';
+import type { AuthType } from '../connectors/connector.types';
+
+export interface ConnectionView {
+  id: string;
+  connectorSlug: string;
+  authType: AuthType;
+  label: string | null;
+  status: ConnectionStatus;
+  createdAt: string;
+  updatedAt: string;
+  connectedAt: string | null;
+  lastError: LastError | null;
+}
+
+export function toConnectionView(connection: Connection): ConnectionView {
+  return {
+    id: connection.id,
+    connectorSlug: connection.connectorSlug,
+    authType: connection.authType,
+    label: connection.label,
+    status: connection.status,
+    createdAt: connection.createdAt.toISOString(),
+    updatedAt: connection.updatedAt.toISOString(),
+    connectedAt: connection.connectedAt ? connection.connectedAt.toISOString() : null,
+    lastError: connection.lastError
+      ? {
+          code: connection.lastError.code,
+          message: connection.lastError.message,
+          at: connection.lastError.at,
+        }
+      : null,
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * Connections: the one place of their rules, called alike by REST routes and GraphQL resolvers.
+ * Every method takes the caller and only ever touches the caller's rows.
+ */
+import type { Caller } from '../owners/owner.service';
+import type { ConnectorService } from '../connectors/connector.service';
+import type { HandshakeService } from '../oauth/handshake.service';
+import type { Clock } from '../shared/clock';
+import { BadRequestError, NotFoundError } from '../shared/errors';
+import { isUuid } from '../shared/ids';
+import { slugToEnvName } from '../config';
+import type { Connection } from './connection.entity';
+import type { ConnectionRepository } from './connection.repository';
+import type { ConnectionSecrets } from './connection-secrets';
+import { CONNECTION_STATUSES, type ConnectionStatus } from './connection.types';
+import { checkCredentials } from './credential-check';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { ConnectDto } from './dto/connect.dto';
+import type { SubmitCredentialsDto } from './dto/submit-credentials.dto';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 100;
+
+export interface ListConnectionsInput {
+  limit?: number;
+  cursor?: string;
+  connectorSlug?: string;
+  status?: string;
+}
+
+export interface ConnectionPage {
+  connections: Connection[];
+  nextCursor: string | null;
+}
+
+/** What `connect` did and what the client should do next. */
+export interface ConnectOutcome {
+  connection: Connection;
+  created: boolean;
+  oauthUrl: string | null;
+  credentialSubmitUrl: string | null;
+}
+
+export interface RevokeOutcome {
+  deleted: true;
+  connection: Connection;
+}
+
+export class ConnectionService {
+  constructor(
+    private readonly connections: ConnectionRepository,
+    private readonly connectors: ConnectorService,
+    private readonly secrets: ConnectionSecrets,
+    private readonly handshakes: HandshakeService,
+    private readonly clock: Clock,
+    private readonly publicUrl: string,
+  ) {}
+
+  async list(caller: Caller, input: ListConnectionsInput): Promise<ConnectionPage> {
+    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new BadRequestError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`, [
+        { field: 'limit', message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` },
+      ]);
+    }
+    if (input.status !== undefined && !(CONNECTION_STATUSES as readonly string[]).includes(input.status)) {
+      throw new BadRequestError(`status must be one of ${CONNECTION_STATUSES.join(', ')}.`, [
+        { field: 'status', message: `must be one of ${CONNECTION_STATUSES.join(', ')}` },
+      ]);
+    }
+    const rows = await this.connections.listLiveOfOwner(caller.ownerId, {
+      limit: limit + 1,
+      after: input.cursor === undefined ? undefined : decodeCursor(input.cursor),
+      connectorSlug: input.connectorSlug,
+      status: input.status as ConnectionStatus | undefined,
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { connections: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  }
+
+  async get(caller: Caller, id: string): Promise<Connection> {
+    const connection = await this.connections.findLiveOfOwner(caller.ownerId, this.checkId(id));
+    if (!connection) throw this.notFound();
+    return connection;
+  }
+
+  /** Like get, but null instead of NOT_FOUND (GraphQL's nullable `connection(id)`); ids are still checked. */
+  async find(caller: Caller, id: string): Promise<Connection | null> {
+    return this.connections.findLiveOfOwner(caller.ownerId, this.checkId(id));
+  }
+
+  async connect(caller: Caller, input: ConnectDto): Promise<ConnectOutcome> {
+    const connector = this.connectors.find(input.connectorSlug);
+    if (!connector) {
+      throw new BadRequestError(`Unknown connector "${input.connectorSlug}".`, [
+        { field: 'connectorSlug', message: 'is not in the catalog' },
+      ]);
+    }
+    if (connector.availability !== 'available') {
+      throw new BadRequestError(
+        `Connector "${connector.slug}" is not available (${connector.availability})` +
+          (connector.availabilityReason ? `: ${connector.availabilityReason}` : '.'),
+        [{ field: 'connectorSlug', message: `is ${connector.availability}` }],
+      );
+    }
+    if (!connector.configured) {
+      const env = `CONNECTOR_${slugToEnvName(connector.slug)}`;
+      throw new BadRequestError(
+        `Connector "${connector.slug}" is not configured on this gateway: the operator must set ${env}_CLIENT_ID and ${env}_CLIENT_SECRET.`,
+        [{ field: 'connectorSlug', message: 'is not configured' }],
+      );
+    }
+    const now = this.clock.now();
+    const connectsAtOnce = connector.authType === 'none';
+    const { connection, created } = await this.connections.insertLiveOrGetExisting({
+      ownerId: caller.ownerId,
+      connectorSlug: connector.slug,
+      authType: connector.authType,
+      label: input.label ?? null,
+      status: connectsAtOnce ? 'connected' : 'pending',
+      connectedAt: connectsAtOnce ? now : null,
+      createdAt: now,
+    });
+    return {
+      connection,
+      created,
+      oauthUrl:
+        connection.authType === 'oauth' && connection.status !== 'connected'
+          ? await this.handshakes.begin(connection.id)
+          : null,
+      credentialSubmitUrl: connection.authType === 'api_key' ? this.credentialSubmitUrl(connection.id) : null,
+    };
+  }
+
+  async submitCredentials(caller: Caller, id: string, input: SubmitCredentialsDto): Promise<Connection> {
+    const connection = await this.get(caller, id);
+    if (connection.authType !== 'api_key') {
+      throw new BadRequestError(
+        `Connection ${connection.id} is a${connection.authType === 'oauth' ? 'n oauth' : ' none'} connection: credentials can only be submitted to api_key connections.`,
+      );
+    }
+    const connector = this.connectors.forConnection(connection.connectorSlug, connection.authType);
+    const credentials = checkCredentials(connector.credentialFields ?? [], input.credentials);
+    const sealed = this.secrets.seal(connection.id, { kind: 'api_key', credentials });
+    const updated = await this.connections.storeSecretAndConnect(
+      caller.ownerId,
+      connection.id,
+      sealed,
+      this.clock.now(),
+    );
+    if (!updated) throw this.notFound(); // revoked meanwhile
+    return updated;
+  }
+
+  async revoke(caller: Caller, id: string): Promise<RevokeOutcome> {
+    const revoked = await this.connections.revokeLive(caller.ownerId, this.checkId(id), this.clock.now());
+    if (!revoked) throw this.notFound();
+    if (revoked.authType === 'oauth') await this.handshakes.cancel(revoked.id);
+    return { deleted: true, connection: revoked };
+  }
+
+  /** Re-seals every stored secret under the current key (`admin secrets reseal`). */
+  resealSecrets(): Promise<number> {
+    return this.connections.rewriteSecrets((id, sealed) => this.secrets.reseal(id, sealed));
+  }
+
+  credentialSubmitUrl(id: string): string {
+    return `${this.publicUrl}/api/v1/connections/${id}/credentials`;
+  }
+
+  private checkId(id: string): string {
+    if (!isUuid(id)) {
+      throw new BadRequestError('The connection id must be a UUID.', [
+        { field: 'id', message: 'must be a UUID' },
+      ]);
+    }
+    return id.toLowerCase();
+  }
+
+  private notFound(): NotFoundError {
+    return new NotFoundError('No such connection.');
+  }
+}

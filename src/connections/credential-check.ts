@@ -1,0 +1,57 @@
+/** Checks submitted credentials against a connector's credential fields, naming every bad field. */
+import type { CredentialField } from '../connectors/connector.types';
+import { BadRequestError, type ErrorDetail } from '../shared/errors';
+import { isPlainObject } from '../shared/validation';
+
+export const MAX_CREDENTIAL_LENGTH = 4096;
+const patternCache = new Map<string, RegExp>();
+
+function compiled(pattern: string): RegExp {
+  let regex = patternCache.get(pattern);
+  if (!regex) {
+    // Anchored here so a definition's unanchored pattern still has to match the whole value.
+    regex = new RegExp(`^(?:${pattern})$`, 'u');
+    patternCache.set(pattern, regex);
+  }
+  return regex;
+}
+
+export function checkCredentials(fields: readonly CredentialField[], input: unknown): Record<string, string> {
+  if (!isPlainObject(input)) {
+    throw new BadRequestError('credentials must be an object of strings.', [
+      { field: 'credentials', message: 'must be an object' },
+    ]);
+  }
+  const details: ErrorDetail[] = [];
+  const known = new Map(fields.map((field) => [field.key, field]));
+  for (const key of Object.keys(input)) {
+    if (!known.has(key))
+      details.push({ field: `credentials.${key}`, message: 'is not a credential field of this connector' });
+  }
+  const values: Record<string, string> = {};
+  for (const field of fields) {
+    const at = `credentials.${field.key}`;
+    const value = Object.prototype.hasOwnProperty.call(input, field.key) ? input[field.key] : undefined;
+    if (value === undefined || value === null || value === '') {
+      if (field.required) details.push({ field: at, message: 'is required' });
+      continue;
+    }
+    if (typeof value !== 'string') {
+      details.push({ field: at, message: 'must be a string' });
+    } else if (value.length > MAX_CREDENTIAL_LENGTH) {
+      details.push({ field: at, message: `must be at most ${MAX_CREDENTIAL_LENGTH} characters` });
+    } else if (field.pattern !== undefined && !compiled(field.pattern).test(value)) {
+      // The value is never echoed: it may be a real secret typed into the wrong field.
+      details.push({ field: at, message: `does not have the expected format (${field.label})` });
+    } else {
+      values[field.key] = value;
+    }
+  }
+  if (details.length > 0) {
+    throw new BadRequestError(
+      `The credentials are not valid: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}.`,
+      details,
+    );
+  }
+  return values;
+}

@@ -1,0 +1,53 @@
+/**
+ * The catalog in memory: definitions by slug, each with its `configured` flag, and the OAuth
+ * client credentials of configured connectors (which never leave the server).
+ */
+import type { OAuthClientCredentials } from '../config';
+import type { CatalogEntry } from './catalog.types';
+import type { ConnectorDefinition } from './connector.types';
+import { apiKeyConnectors } from './builtin/api-key-connectors';
+import { oauthConnectors } from './builtin/oauth-connectors';
+import { otherConnectors } from './builtin/other-connectors';
+
+export const builtinConnectors: readonly ConnectorDefinition[] = [
+  ...oauthConnectors,
+  ...apiKeyConnectors,
+  ...otherConnectors,
+];
+
+export class Catalog {
+  private readonly entries: readonly CatalogEntry[];
+  private readonly bySlug: ReadonlyMap<string, CatalogEntry>;
+  private readonly clients: ReadonlyMap<string, OAuthClientCredentials>;
+
+  constructor(
+    definitions: readonly ConnectorDefinition[],
+    clientFor: (slug: string) => OAuthClientCredentials | undefined,
+  ) {
+    const clients = new Map<string, OAuthClientCredentials>();
+    this.entries = [...definitions]
+      .sort((a, b) => a.slug.localeCompare(b.slug))
+      .map((definition) => {
+        const client = definition.authType === 'oauth' ? clientFor(definition.slug) : undefined;
+        if (client) clients.set(definition.slug, client);
+        return Object.freeze({
+          ...definition,
+          configured: definition.authType !== 'oauth' || client !== undefined,
+        });
+      });
+    this.bySlug = new Map(this.entries.map((entry) => [entry.slug, entry]));
+    this.clients = clients;
+  }
+
+  all(): readonly CatalogEntry[] {
+    return this.entries;
+  }
+
+  get(slug: string): CatalogEntry | undefined {
+    return this.bySlug.get(slug);
+  }
+
+  oauthClient(slug: string): OAuthClientCredentials | undefined {
+    return this.clients.get(slug);
+  }
+}

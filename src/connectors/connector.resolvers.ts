@@ -1,0 +1,23 @@
+/** GraphQL door of the catalog. Enum spelling (OAUTH vs oauth) is mapped by the AuthType resolver. */
+import type { Resolvers } from '../graphql/generated/resolvers';
+import { toConnectorView } from './connector.serializer';
+
+export const connectorResolvers: Resolvers = {
+  AuthType: { OAUTH: 'oauth', API_KEY: 'api_key', NONE: 'none' },
+  Query: {
+    connectors: (_, args, ctx) => [
+      ...ctx.services.connectors.list({
+        authType: args.authType ?? undefined,
+        availability: args.availability ?? undefined,
+      }),
+    ],
+    connector: (_, args, ctx) => ctx.services.connectors.find(args.slug) ?? null,
+  },
+  Connector: {
+    // The same allow-list as REST decides what is public.
+    availabilityReason: (entry) => toConnectorView(entry).availabilityReason ?? null,
+    credentialFields: (entry) => toConnectorView(entry).credentialFields ?? null,
+    scopes: (entry) => toConnectorView(entry).scopes ?? null,
+    tools: (entry) => toConnectorView(entry).tools,
+  },
+};

@@ -1,0 +1,6 @@
+import { Connection } from '../connections/connection.entity';
+import { ApiKey } from '../owners/api-key.entity';
+import { Owner } from '../owners/owner.entity';
+
+/** Every entity the data source knows; migrations are generated from these. */
+export const entities = [Owner, ApiKey, Connection];

@@ -1,0 +1,528 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { Connection as ConnectionEntity } from '../../connections/connection.entity';
+import type { CatalogEntry } from '../../connectors/catalog.types';
+import type { CredentialField as CredentialFieldDefinition } from '../../connectors/connector.types';
+import type { LastError } from '../../connections/connection.types';
+import type { ConnectOutcome, RevokeOutcome, ConnectionPage } from '../../connections/connection.service';
+import type { GraphQLContext } from '../context';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An ISO-8601 timestamp with a time zone, e.g. `2026-11-28T17:43:42.123Z`. */
+  DateTime: { input: Date; output: Date; }
+  /** A JSON object with string keys, e.g. the credential values of `submitCredentials`. */
+  JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
+};
+
+/** How a connector authenticates its connections. */
+export type AuthType =
+  /** Credentials (API keys, tokens) the user submits through `submitCredentials`. */
+  | 'api_key'
+  /** No credentials: a connection is connected as soon as it is created. */
+  | 'none'
+  /** OAuth 2.0 authorization code flow with PKCE, completed in the user's browser. */
+  | 'oauth';
+
+/** Input of `connect`. */
+export type ConnectInput = {
+  /** The connector to connect; it must be available (and, for OAuth, configured). */
+  connectorSlug: Scalars['String']['input'];
+  /** An optional display label, up to 200 characters. */
+  label?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The outcome of `connect`. */
+export type ConnectPayload = {
+  __typename?: 'ConnectPayload';
+  /** The new or existing connection. */
+  connection: Connection;
+  /** True when this call created the connection; false when an existing live one was returned. */
+  created: Scalars['Boolean']['output'];
+  /** For API-key connections: the REST URL that accepts the credentials (or use `submitCredentials`). */
+  credentialSubmitUrl: Maybe<Scalars['String']['output']>;
+  /** For OAuth connections not yet connected: the URL to open in the user's browser (valid 10 minutes). */
+  oauthUrl: Maybe<Scalars['String']['output']>;
+};
+
+/** A per-user instance of a connector. Secrets are never readable here: credentials are write-only. */
+export type Connection = {
+  __typename?: 'Connection';
+  /** Its connector's authentication kind (fixed when the connection was created). */
+  authType: AuthType;
+  /** When it first became connected; null until then. */
+  connectedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Its connector's catalog entry. */
+  connector: Connector;
+  /** The slug of its connector. */
+  connectorSlug: Scalars['String']['output'];
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The connection's id (a UUID). */
+  id: Scalars['ID']['output'];
+  /** The display label given at creation, if any. */
+  label: Maybe<Scalars['String']['output']>;
+  /** Why it is not connected, when the last attempt failed or the provider refused it; null otherwise. */
+  lastError: Maybe<ConnectionError>;
+  /** Where the connection stands. */
+  status: ConnectionStatus;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** Why a connection is not (or no longer) connected. */
+export type ConnectionError = {
+  __typename?: 'ConnectionError';
+  /** When it happened. */
+  at: Scalars['DateTime']['output'];
+  /** A machine-readable reason, e.g. `access_denied` or `invalid_grant`. */
+  code: Scalars['String']['output'];
+  /** A human sentence. */
+  message: Scalars['String']['output'];
+};
+
+/** A page of connections. */
+export type ConnectionList = {
+  __typename?: 'ConnectionList';
+  /** The connections of this page, newest first. */
+  nodes: Array<Connection>;
+  /** How to fetch the next page. */
+  pageInfo: PageInfo;
+};
+
+/** Where a connection stands. */
+export type ConnectionStatus =
+  /** Holds working credentials. */
+  | 'connected'
+  /** The last attempt to connect failed; see `lastError`. */
+  | 'error'
+  /** The provider no longer accepts the stored credentials; re-authorise to reconnect. */
+  | 'expired'
+  /** Created, waiting for the OAuth handshake or the credentials. */
+  | 'pending'
+  /** Revoked by its owner; never returned by the queries, only by `revoke`. */
+  | 'revoked';
+
+/** A static integration definition: what an agent can connect to and what it can do there. */
+export type Connector = {
+  __typename?: 'Connector';
+  /** How connections to this connector authenticate. */
+  authType: AuthType;
+  /** `available`, `coming_soon`, or another state in which it cannot be connected. */
+  availability: Scalars['String']['output'];
+  /** Why the connector is not available; null when it is. */
+  availabilityReason: Maybe<Scalars['String']['output']>;
+  /**
+   * True when the connector can be connected on this gateway: always for `API_KEY` and `NONE`;
+   * for `OAUTH`, when the operator has set the client id and secret.
+   */
+  configured: Scalars['Boolean']['output'];
+  /** The credential form of an `API_KEY` connector; null for other kinds. */
+  credentialFields: Maybe<Array<CredentialField>>;
+  /** A one-line summary. */
+  description: Scalars['String']['output'];
+  /** Display name. */
+  name: Scalars['String']['output'];
+  /** The OAuth scopes the gateway asks for; null for non-OAuth connectors. */
+  scopes: Maybe<Array<Scalars['String']['output']>>;
+  /** Stable id, e.g. `github` or `google-drive`. */
+  slug: Scalars['String']['output'];
+  /** The operations an agent can run through a connection. */
+  tools: Array<ConnectorTool>;
+};
+
+/** An operation the agent runtime can perform through a connection of this connector. */
+export type ConnectorTool = {
+  __typename?: 'ConnectorTool';
+  /** What the tool does, in one sentence. */
+  description: Scalars['String']['output'];
+  /** The tool's stable name, e.g. `create_issue`. */
+  name: Scalars['String']['output'];
+};
+
+/** One input of an `API_KEY` connector's credential form. */
+export type CredentialField = {
+  __typename?: 'CredentialField';
+  /** Where to find the value, or what it is. */
+  description: Maybe<Scalars['String']['output']>;
+  /** The key to use in `submitCredentials(input: {credentials: {<key>: …}})`. */
+  key: Scalars['String']['output'];
+  /** A human label for the form. */
+  label: Scalars['String']['output'];
+  /** A regular expression (JavaScript syntax) the whole value must match, when the format is known. */
+  pattern: Maybe<Scalars['String']['output']>;
+  /** Whether the value must be present and non-empty. */
+  required: Scalars['Boolean']['output'];
+  /** Whether the value is a secret that a form should mask. */
+  secret: Scalars['Boolean']['output'];
+};
+
+/** The gateway's write operations; each runs the same service code as its REST twin. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Starts a connection to a connector, or returns the caller's existing live one
+   * (`created: false`). The payload says what to do next: open `oauthUrl` in a browser,
+   * or submit credentials.
+   */
+  connect: ConnectPayload;
+  /** Revokes a connection: its secrets are destroyed and it disappears from every list. */
+  revoke: RevokePayload;
+  /**
+   * Stores API-key credentials for an `API_KEY` connection (encrypted at rest) and marks it connected.
+   * Re-submission replaces the previous values.
+   */
+  submitCredentials: SubmitCredentialsPayload;
+};
+
+
+/** The gateway's write operations; each runs the same service code as its REST twin. */
+export type MutationConnectArgs = {
+  input: ConnectInput;
+};
+
+
+/** The gateway's write operations; each runs the same service code as its REST twin. */
+export type MutationRevokeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The gateway's write operations; each runs the same service code as its REST twin. */
+export type MutationSubmitCredentialsArgs = {
+  input: SubmitCredentialsInput;
+};
+
+/** Paging information of a connection list (cursor based). */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** The cursor to pass as `after` for the next page; null when there is none. */
+  endCursor: Maybe<Scalars['String']['output']>;
+  /** Whether another page follows this one. */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/**
+ * The gateway's read operations. Every field needs `Authorization: Bearer alm_live_…` and only
+ * ever sees the caller's own data.
+ */
+export type Query = {
+  __typename?: 'Query';
+  /** One of the caller's connections, or null when it does not exist, is revoked or is not the caller's. */
+  connection: Maybe<Connection>;
+  /** The caller's live (not revoked) connections, newest first, a page at a time. */
+  connections: ConnectionList;
+  /** One connector by its slug, or null when the catalog has none by that slug. */
+  connector: Maybe<Connector>;
+  /** The connector catalog, optionally filtered. Sorted by slug. */
+  connectors: Array<Connector>;
+};
+
+
+/**
+ * The gateway's read operations. Every field needs `Authorization: Bearer alm_live_…` and only
+ * ever sees the caller's own data.
+ */
+export type QueryConnectionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * The gateway's read operations. Every field needs `Authorization: Bearer alm_live_…` and only
+ * ever sees the caller's own data.
+ */
+export type QueryConnectionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  connectorSlug?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ConnectionStatus>;
+};
+
+
+/**
+ * The gateway's read operations. Every field needs `Authorization: Bearer alm_live_…` and only
+ * ever sees the caller's own data.
+ */
+export type QueryConnectorArgs = {
+  slug: Scalars['String']['input'];
+};
+
+
+/**
+ * The gateway's read operations. Every field needs `Authorization: Bearer alm_live_…` and only
+ * ever sees the caller's own data.
+ */
+export type QueryConnectorsArgs = {
+  authType?: InputMaybe<AuthType>;
+  availability?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The outcome of `revoke`. */
+export type RevokePayload = {
+  __typename?: 'RevokePayload';
+  /** The connection as it was left: status `REVOKED`. */
+  connection: Connection;
+  /** Always true: the connection was revoked. */
+  deleted: Scalars['Boolean']['output'];
+};
+
+/** Input of `submitCredentials`. */
+export type SubmitCredentialsInput = {
+  /** The `API_KEY` connection to store the credentials on. */
+  connectionId: Scalars['ID']['input'];
+  /** One string per credential field of the connector, by field key. */
+  credentials: Scalars['JSONObject']['input'];
+};
+
+/** The outcome of `submitCredentials`. */
+export type SubmitCredentialsPayload = {
+  __typename?: 'SubmitCredentialsPayload';
+  /** The connection, now connected. */
+  connection: Connection;
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  AuthType: null;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ConnectInput: ConnectInput;
+  ConnectPayload: ResolverTypeWrapper<ConnectOutcome>;
+  Connection: ResolverTypeWrapper<ConnectionEntity>;
+  ConnectionError: ResolverTypeWrapper<LastError>;
+  ConnectionList: ResolverTypeWrapper<ConnectionPage>;
+  ConnectionStatus: null;
+  Connector: ResolverTypeWrapper<CatalogEntry>;
+  ConnectorTool: ResolverTypeWrapper<ConnectorTool>;
+  CredentialField: ResolverTypeWrapper<CredentialFieldDefinition>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RevokePayload: ResolverTypeWrapper<RevokeOutcome>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  SubmitCredentialsInput: SubmitCredentialsInput;
+  SubmitCredentialsPayload: ResolverTypeWrapper<Omit<SubmitCredentialsPayload, 'connection'> & { connection: ResolversTypes['Connection'] }>;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  Boolean: Scalars['Boolean']['output'];
+  ConnectInput: ConnectInput;
+  ConnectPayload: ConnectOutcome;
+  Connection: ConnectionEntity;
+  ConnectionError: LastError;
+  ConnectionList: ConnectionPage;
+  Connector: CatalogEntry;
+  ConnectorTool: ConnectorTool;
+  CredentialField: CredentialFieldDefinition;
+  DateTime: Scalars['DateTime']['output'];
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  JSONObject: Scalars['JSONObject']['output'];
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  RevokePayload: RevokeOutcome;
+  String: Scalars['String']['output'];
+  SubmitCredentialsInput: SubmitCredentialsInput;
+  SubmitCredentialsPayload: Omit<SubmitCredentialsPayload, 'connection'> & { connection: ResolversParentTypes['Connection'] };
+};
+
+export type AuthTypeResolvers = { API_KEY: 'api_key', NONE: 'none', OAUTH: 'oauth' };
+
+export type ConnectPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectPayload'] = ResolversParentTypes['ConnectPayload']> = {
+  connection?: Resolver<ResolversTypes['Connection'], ParentType, ContextType>;
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  credentialSubmitUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  oauthUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Connection'] = ResolversParentTypes['Connection']> = {
+  authType?: Resolver<ResolversTypes['AuthType'], ParentType, ContextType>;
+  connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  connector?: Resolver<ResolversTypes['Connector'], ParentType, ContextType>;
+  connectorSlug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['ConnectionError']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ConnectionStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type ConnectionErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectionError'] = ResolversParentTypes['ConnectionError']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ConnectionListResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectionList'] = ResolversParentTypes['ConnectionList']> = {
+  nodes?: Resolver<Array<ResolversTypes['Connection']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ConnectionStatusResolvers = { CONNECTED: 'connected', ERROR: 'error', EXPIRED: 'expired', PENDING: 'pending', REVOKED: 'revoked' };
+
+export type ConnectorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Connector'] = ResolversParentTypes['Connector']> = {
+  authType?: Resolver<ResolversTypes['AuthType'], ParentType, ContextType>;
+  availability?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  availabilityReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  credentialFields?: Resolver<Maybe<Array<ResolversTypes['CredentialField']>>, ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  scopes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tools?: Resolver<Array<ResolversTypes['ConnectorTool']>, ParentType, ContextType>;
+};
+
+export type ConnectorToolResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectorTool'] = ResolversParentTypes['ConnectorTool']> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type CredentialFieldResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CredentialField'] = ResolversParentTypes['CredentialField']> = {
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pattern?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  required?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
+  name: 'JSONObject';
+}
+
+export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  connect?: Resolver<ResolversTypes['ConnectPayload'], ParentType, ContextType, RequireFields<MutationConnectArgs, 'input'>>;
+  revoke?: Resolver<ResolversTypes['RevokePayload'], ParentType, ContextType, RequireFields<MutationRevokeArgs, 'id'>>;
+  submitCredentials?: Resolver<ResolversTypes['SubmitCredentialsPayload'], ParentType, ContextType, RequireFields<MutationSubmitCredentialsArgs, 'input'>>;
+};
+
+export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  connection?: Resolver<Maybe<ResolversTypes['Connection']>, ParentType, ContextType, RequireFields<QueryConnectionArgs, 'id'>>;
+  connections?: Resolver<ResolversTypes['ConnectionList'], ParentType, ContextType, Partial<QueryConnectionsArgs>>;
+  connector?: Resolver<Maybe<ResolversTypes['Connector']>, ParentType, ContextType, RequireFields<QueryConnectorArgs, 'slug'>>;
+  connectors?: Resolver<Array<ResolversTypes['Connector']>, ParentType, ContextType, Partial<QueryConnectorsArgs>>;
+};
+
+export type RevokePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RevokePayload'] = ResolversParentTypes['RevokePayload']> = {
+  connection?: Resolver<ResolversTypes['Connection'], ParentType, ContextType>;
+  deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type SubmitCredentialsPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SubmitCredentialsPayload'] = ResolversParentTypes['SubmitCredentialsPayload']> = {
+  connection?: Resolver<ResolversTypes['Connection'], ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = GraphQLContext> = {
+  AuthType?: AuthTypeResolvers;
+  ConnectPayload?: ConnectPayloadResolvers<ContextType>;
+  Connection?: ConnectionResolvers<ContextType>;
+  ConnectionError?: ConnectionErrorResolvers<ContextType>;
+  ConnectionList?: ConnectionListResolvers<ContextType>;
+  ConnectionStatus?: ConnectionStatusResolvers;
+  Connector?: ConnectorResolvers<ContextType>;
+  ConnectorTool?: ConnectorToolResolvers<ContextType>;
+  CredentialField?: CredentialFieldResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  JSONObject?: GraphQLScalarType;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  RevokePayload?: RevokePayloadResolvers<ContextType>;
+  SubmitCredentialsPayload?: SubmitCredentialsPayloadResolvers<ContextType>;
+};
+

@@ -1,0 +1,26 @@
+/** Loads the SDL from schema/ (the source of truth) and merges the feature resolvers. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { connectionResolvers } from '../connections/connection.resolvers';
+import { connectorResolvers } from '../connectors/connector.resolvers';
+import type { Resolvers } from './generated/resolvers';
+
+export const SCHEMA_DIR = path.resolve(__dirname, '../../schema');
+
+export function loadTypeDefs(dir = SCHEMA_DIR): string {
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => fs.readFileSync(path.join(dir, file), 'utf8'))
+    .join('\n');
+}
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeResolver,
+  JSONObject: JSONObjectResolver,
+  ...connectorResolvers,
+  ...connectionResolvers,
+  Query: { ...connectorResolvers.Query, ...connectionResolvers.Query },
+};

@@ -1,0 +1,57 @@
+/**
+ * Apollo Server 5 for /graphql: schema-first, with depth/alias/token/cost limits (graphql-armor)
+ * checked before execution, CSRF prevention on, no batched requests, and introspection and field
+ * suggestions off in production unless GRAPHQL_INTROSPECTION=true.
+ */
+import { ApolloServer } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { Logger } from '../shared/logger';
+import type { GraphQLContext } from './context';
+import { formatError } from './format-error';
+import { loadTypeDefs, resolvers } from './schema';
+
+export interface GraphQLOptions {
+  introspection: boolean;
+  production: boolean;
+  logger: Logger;
+}
+
+/** Limits sized for the operations in the schema with room to spare; see README "GraphQL limits". */
+export const GRAPHQL_LIMITS = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxTokens: 2_000,
+  maxDirectives: 20,
+  maxCost: 5_000,
+};
+
+export function createApolloServer(options: GraphQLOptions): ApolloServer<GraphQLContext> {
+  const armor = new ApolloArmor({
+    maxDepth: { n: GRAPHQL_LIMITS.maxDepth, ignoreIntrospection: true },
+    maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
+    maxTokens: { n: GRAPHQL_LIMITS.maxTokens },
+    maxDirectives: { n: GRAPHQL_LIMITS.maxDirectives },
+    costLimit: { maxCost: GRAPHQL_LIMITS.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 },
+    blockFieldSuggestion: { enabled: options.production },
+  });
+  const protection = armor.protect();
+  return new ApolloServer<GraphQLContext>({
+    typeDefs: loadTypeDefs(),
+    resolvers: resolvers as never,
+    introspection: options.introspection,
+    csrfPrevention: true,
+    // main owns the signals and drains HTTP first; Apollo stopping on its own would race that.
+    stopOnTerminationSignals: false,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    plugins: protection.plugins,
+    validationRules: protection.validationRules,
+    formatError: formatError(options.logger),
+    logger: {
+      debug: (msg: string) => options.logger.debug(msg),
+      info: (msg: string) => options.logger.info(msg),
+      warn: (msg: string) => options.logger.warn(msg),
+      error: (msg: string) => options.logger.error(msg),
+    },
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * Process start: config, database, app, listen, signals. Nothing else.
+ */
+import 'reflect-metadata';
+import http from 'node:http';
+import { buildApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { CatalogFileError, loadCatalog } from './connectors/catalog.loader';
+import { ConnectorDefinitionError } from './connectors/connector.validation';
+import { createServices } from './container';
+import { openGatewayDatabase } from './db/database';
+import { DataDirLockedError } from './db/embedded';
+import { systemClock } from './shared/clock';
+import { resolveCipher } from './shared/crypto/keyring';
+import { createLogger } from './shared/logger';
+
+/** Start-up errors whose message is the whole story: print it, no stack. */
+const EXPLAINED = [ConfigError, CatalogFileError, ConnectorDefinitionError, DataDirLockedError];
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const { cipher, generatedKeyPath } = resolveCipher(config);
+  if (generatedKeyPath) {
+    logger.warn(
+      { path: generatedKeyPath },
+      'ENCRYPTION_KEY is not set: using a key generated in DATA_DIR. Back it up with the data, and set ENCRYPTION_KEY in production.',
+    );
+  }
+  const catalog = loadCatalog({ connectorsFile: config.connectorsFile, oauthClients: config.oauthClients });
+  const database = await openGatewayDatabase(config);
+  const services = createServices({
+    dataSource: database.dataSource,
+    catalog,
+    cipher,
+    clock: systemClock,
+    publicUrl: config.publicUrl,
+  });
+  const built = await buildApp({ config, services, logger, isReady: database.isReady });
+
+  const server = http.createServer(built.app);
+  // Explicit bounds so slow or idle clients cannot hold sockets open (security.md promise 9).
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(
+    {
+      host: config.host,
+      port,
+      publicUrl: config.publicUrl,
+      database: database.embedded ? 'embedded' : 'postgres',
+    },
+    `gateway listening on http://${config.host}:${port}`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining requests in flight');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+    await closed;
+    clearTimeout(deadline);
+    logger.debug('http server closed');
+    await built.stop();
+    logger.debug('graphql stopped');
+    await database.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (EXPLAINED.some((type) => err instanceof type)) {
+    console.error(`Cannot start: ${(err as Error).message}`);
+  } else {
+    console.error('Cannot start:', err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+/**
+ * Resolves the sealing key at start. With ENCRYPTION_KEY set it is used as is. In embedded,
+ * non-production mode without it, a key is generated once and kept in DATA_DIR (mode 0600),
+ * so a laptop set-up needs no configuration yet its secrets survive restarts.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseKey, type Config } from '../../config';
+import { SecretCipher } from './cipher';
+
+export const GENERATED_KEY_FILE = 'encryption.key';
+
+export interface KeyResolution {
+  cipher: SecretCipher;
+  /** Set when the key came from DATA_DIR, so main can warn about it. */
+  generatedKeyPath?: string;
+}
+
+export function resolveCipher(config: Config): KeyResolution {
+  if (config.encryptionKey) {
+    return { cipher: new SecretCipher(config.encryptionKey, config.encryptionKeysPrevious) };
+  }
+  const file = path.join(config.dataDir, GENERATED_KEY_FILE);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    raw = randomBytes(32).toString('base64');
+    // 'wx' fails if another process wrote it first; then read theirs.
+    try {
+      fs.writeFileSync(file, `${raw}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (writeErr) {
+      if ((writeErr as NodeJS.ErrnoException).code !== 'EEXIST') throw writeErr;
+      raw = fs.readFileSync(file, 'utf8').trim();
+    }
+  }
+  const key = parseKey(`ENCRYPTION_KEY (generated file ${file})`, raw);
+  return { cipher: new SecretCipher(key, config.encryptionKeysPrevious), generatedKeyPath: file };
+}

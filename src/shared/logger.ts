@@ -1,0 +1,44 @@
+/**
+ * Structured JSON logs (pino). Secrets never reach a log line: headers that carry them and
+ * any field named like a token or credential are redacted at the logger, whatever the caller passes.
+ */
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.authorization',
+  '*.cookie',
+  '*.apiKey',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.access_token',
+  '*.refresh_token',
+  '*.clientSecret',
+  '*.client_secret',
+  '*.credentials',
+  '*.password',
+  'query.code',
+  'query.state',
+  'query.ticket',
+  '*.ticket',
+  '*.code_verifier',
+  'credentials',
+  'accessToken',
+  'refreshToken',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'connections-gateway' },
+      redact: { paths: REDACT, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

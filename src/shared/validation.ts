@@ -1,0 +1,46 @@
+/**
+ * The one entry for input validation: a DTO class checked by class-validator with
+ * `whitelist` and `forbidNonWhitelisted`, so unknown fields are refused (no mass assignment).
+ */
+import { validate, type ValidationError } from 'class-validator';
+import { BadRequestError, type ErrorDetail } from './errors';
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      field,
+      message: message.replace(/^property (\S+) should not exist$/, 'is not an accepted field'),
+    }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
+
+export async function validateInput<T extends object>(Dto: new () => T, input: unknown): Promise<T> {
+  if (!isPlainObject(input)) {
+    throw new BadRequestError('The request body must be a JSON object.');
+  }
+  const instance = new Dto();
+  for (const [key, value] of Object.entries(input)) {
+    // defineProperty, not assignment: a JSON key "__proto__" must stay a plain (and rejected) field.
+    Object.defineProperty(instance, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  const errors = await validate(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    validationError: { target: false, value: false },
+  });
+  if (errors.length > 0) {
+    const details = flatten(errors);
+    const summary = details.map((d) => `${d.field} ${d.message}`).join('; ');
+    throw new BadRequestError(`Invalid input: ${summary}.`, details);
+  }
+  return instance;
+}
