@@ -1,0 +1,51 @@
+/**
+ * Once per `npm test`: a fresh database for this run, migrated, handed to the workers as
+ * TEST_DATABASE_URL. With DATABASE_URL set (CI, against a real PostgreSQL) a new database is
+ * created on that server; without it the embedded engine runs here, in a temporary directory,
+ * behind its socket server — exactly what `npm start` uses.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { openDatabase } from '../../src/db/data-source';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/db/embedded';
+
+interface SetupState {
+  embedded?: EmbeddedDatabase;
+  embeddedDir?: string;
+  adminUrl?: string;
+  databaseName?: string;
+}
+
+declare global {
+  var __gatewayTestState: SetupState | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const state: SetupState = {};
+  const serverUrl = process.env.DATABASE_URL;
+  let url: string;
+  if (serverUrl) {
+    const name = `gw_test_${Date.now()}_${process.pid}`;
+    const admin = new Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    const parsed = new URL(serverUrl);
+    parsed.pathname = `/${name}`;
+    url = parsed.toString();
+    state.adminUrl = serverUrl;
+    state.databaseName = name;
+  } else {
+    state.embeddedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-test-'));
+    state.embedded = await startEmbeddedDatabase(state.embeddedDir, 40);
+    url = state.embedded.url;
+  }
+  const dataSource = await openDatabase({ url, poolSize: 1 });
+  await dataSource.destroy();
+  process.env.TEST_DATABASE_URL = url;
+  process.env.TEST_DATABASE_KIND = serverUrl ? 'postgres' : 'embedded';
+  globalThis.__gatewayTestState = state;
+}

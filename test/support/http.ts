@@ -1,0 +1,52 @@
+/** A small HTTP client over fetch for the integration suites. */
+export interface HttpResponse<T = any> {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: T;
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  /** A value to send as JSON, or a raw string body sent as is. */
+  json?: unknown;
+  raw?: string;
+}
+
+export async function request<T = any>(
+  method: string,
+  url: string,
+  options: RequestOptions = {},
+): Promise<HttpResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  let body: string | undefined;
+  if (options.json !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.raw !== undefined) {
+    body = options.raw;
+  }
+  const res = await fetch(url, { method, headers, body, redirect: 'manual' });
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, body: parsed as T };
+}
+
+/** A client bound to a base URL and an API key. */
+export function client(baseUrl: string, apiKey?: string) {
+  const auth = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+  const call = <T = any>(method: string, path: string, options: RequestOptions = {}) =>
+    request<T>(method, `${baseUrl}${path}`, { ...options, headers: { ...auth, ...options.headers } });
+  return {
+    get: <T = any>(path: string, options?: RequestOptions) => call<T>('GET', path, options),
+    post: <T = any>(path: string, json?: unknown, options?: RequestOptions) =>
+      call<T>('POST', path, { ...options, json }),
+    delete: <T = any>(path: string, options?: RequestOptions) => call<T>('DELETE', path, options),
+    call,
+  };
+}
