@@ -51,8 +51,7 @@ export async function openDatabase(options: DataSourceOptions): Promise<DataSour
  * (an instance started before a newer deploy rolled migrations back would say not ready).
  */
 export async function isDatabaseReady(dataSource: DataSource): Promise<boolean> {
-  const latest =
-    migrations.length > 0 ? migrations[migrations.length - 1]!.name : undefined;
+  const latest = migrations.length > 0 ? migrations[migrations.length - 1]!.name : undefined;
   try {
     if (!latest) return true;
     const rows: unknown[] = await dataSource.query('SELECT 1 FROM typeorm_migrations WHERE name = $1', [
