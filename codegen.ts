@@ -37,6 +37,7 @@ const config: CodegenConfig = {
           ConnectionError: '../../connections/connection.types#LastError',
           ConnectPayload: '../../connections/connection.service#ConnectOutcome',
           RevokePayload: '../../connections/connection.service#RevokeOutcome',
+          ReauthorizePayload: '../../connections/connection.service#ReauthorizeOutcome',
           ConnectionList: '../../connections/connection.service#ConnectionPage',
         },
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },

@@ -12,7 +12,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  // oauth4webapi ships ES modules only: SWC turns it into CommonJS for jest like our own code.
+  transform: { '^.+\\.ts$': ['@swc/jest', swc], 'node_modules/oauth4webapi/.+\\.js$': ['@swc/jest', swc] },
+  transformIgnorePatterns: ['/node_modules/(?!oauth4webapi/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,

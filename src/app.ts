@@ -15,10 +15,15 @@ import type { GraphQLContext } from './graphql/context';
 import { createApolloServer } from './graphql/server';
 import { callerOf, requireCaller } from './http/auth.middleware';
 import { errorMiddleware, notFoundRoute } from './http/error.middleware';
+import { oauthRoutes } from './oauth/oauth.routes';
+import { runtimeRoutes } from './runtime/runtime.routes';
 import type { Logger } from './shared/logger';
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimitBytes' | 'graphqlIntrospection' | 'isProduction' | 'trustProxy'>;
+  config: Pick<
+    Config,
+    'bodyLimitBytes' | 'graphqlIntrospection' | 'isProduction' | 'trustProxy' | 'publicUrl' | 'runtimeToken'
+  >;
   services: Services;
   logger: Logger;
   /** Readiness: database reachable and migrations applied. */
@@ -74,11 +79,14 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   const api = express.Router();
   api.use(json);
+  // The browser's OAuth doors come before the Bearer check; the others carry their own.
+  api.use(oauthRoutes(services, { secureCookies: deps.config.publicUrl.startsWith('https:') }));
   api.use(auth);
   api.use(connectorRoutes(services));
   api.use(connectionRoutes(services));
   api.use(notFoundRoute);
   app.use('/api/v1', api);
+  app.use('/internal/v1', runtimeRoutes(services, deps.config.runtimeToken), notFoundRoute);
 
   const apollo = createApolloServer({
     introspection: deps.config.graphqlIntrospection,

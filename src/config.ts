@@ -38,6 +38,8 @@ export interface Config {
   oauthClients: ReadonlyMap<string, OAuthClientCredentials>;
   runtimeToken: string | undefined;
   tokenRefreshAheadSeconds: number;
+  /** How often the scheduled refresh pass runs; 0 turns it off. */
+  tokenRefreshIntervalSeconds: number;
   returnUrlAllowlist: string[];
   graphqlIntrospection: boolean;
   bodyLimitBytes: number;
@@ -115,6 +117,16 @@ function oauthClients(env: Env): Map<string, OAuthClientCredentials> {
   return clients;
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(env: Env, nodeEnv: string): string {
+  const raw = str(env, 'LOG_LEVEL');
+  if (raw === undefined) return nodeEnv === 'test' ? 'silent' : 'info';
+  if (!LOG_LEVELS.includes(raw))
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = str(env, 'NODE_ENV') ?? 'development';
   const isProduction = nodeEnv === 'production';
@@ -175,10 +187,11 @@ export function loadConfig(env: Env = process.env): Config {
     oauthClients: oauthClients(env),
     runtimeToken,
     tokenRefreshAheadSeconds: int(env, 'TOKEN_REFRESH_AHEAD_SECONDS', 300, 0, 86_400),
+    tokenRefreshIntervalSeconds: int(env, 'TOKEN_REFRESH_INTERVAL_SECONDS', 60, 0, 86_400),
     returnUrlAllowlist,
     graphqlIntrospection: bool(env, 'GRAPHQL_INTROSPECTION', !isProduction),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 102_400, 1_024, 10_485_760),
-    logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    logLevel: logLevel(env, nodeEnv),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     trustProxy: bool(env, 'TRUST_PROXY', false),
   };

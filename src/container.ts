@@ -9,18 +9,28 @@ import { ConnectionRepository } from './connections/connection.repository';
 import { ConnectionSecrets } from './connections/connection-secrets';
 import { ConnectionService } from './connections/connection.service';
 import { HandshakeService } from './oauth/handshake.service';
+import { OAuthClient } from './oauth/oauth-client';
 import { OAuthFlowRepository } from './oauth/oauth-flow.repository';
+import { ProviderRevocation } from './oauth/provider-revocation';
+import { TokenService } from './oauth/token.service';
 import { OwnerRepository } from './owners/owner.repository';
 import { OwnerService } from './owners/owner.service';
+import { RuntimeService } from './runtime/runtime.service';
 import type { Clock } from './shared/clock';
 import type { SecretCipher } from './shared/crypto/cipher';
+import type { Logger } from './shared/logger';
 
 export interface ServiceDeps {
   dataSource: DataSource;
   catalog: Catalog;
   cipher: SecretCipher;
   clock: Clock;
+  logger: Logger;
   publicUrl: string;
+  returnUrlAllowlist?: readonly string[];
+  tokenRefreshAheadSeconds?: number;
+  /** Token endpoint timeout; tests shorten it to prove the timeout path. */
+  providerTimeoutMs?: number;
 }
 
 export interface Services {
@@ -28,23 +38,46 @@ export interface Services {
   connectors: ConnectorService;
   connections: ConnectionService;
   handshakes: HandshakeService;
+  tokens: TokenService;
+  runtime: RuntimeService;
+  providerRevocation: ProviderRevocation;
 }
 
 export function createServices(deps: ServiceDeps): Services {
+  const connectionRepository = new ConnectionRepository(deps.dataSource);
+  const secrets = new ConnectionSecrets(deps.cipher);
+  const oauthClient = new OAuthClient(deps.providerTimeoutMs);
   const owners = new OwnerService(new OwnerRepository(deps.dataSource), deps.clock);
   const connectors = new ConnectorService(deps.catalog);
   const handshakes = new HandshakeService(
     new OAuthFlowRepository(deps.dataSource),
+    connectionRepository,
+    deps.catalog,
+    secrets,
+    deps.cipher,
+    oauthClient,
     deps.clock,
-    deps.publicUrl,
+    { publicUrl: deps.publicUrl, returnUrlAllowlist: deps.returnUrlAllowlist ?? [] },
+  );
+  const providerRevocation = new ProviderRevocation(deps.catalog, secrets, oauthClient, deps.logger);
+  const tokens = new TokenService(
+    connectionRepository,
+    deps.catalog,
+    secrets,
+    oauthClient,
+    deps.clock,
+    deps.tokenRefreshAheadSeconds ?? 300,
+    deps.logger,
   );
   const connections = new ConnectionService(
-    new ConnectionRepository(deps.dataSource),
+    connectionRepository,
     connectors,
-    new ConnectionSecrets(deps.cipher),
+    secrets,
     handshakes,
+    providerRevocation,
     deps.clock,
     deps.publicUrl,
   );
-  return { owners, connectors, connections, handshakes };
+  const runtime = new RuntimeService(connectionRepository, secrets, tokens, deps.logger);
+  return { owners, connectors, connections, handshakes, tokens, runtime, providerRevocation };
 }

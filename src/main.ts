@@ -9,6 +9,7 @@ import { CatalogFileError, loadCatalog } from './connectors/catalog.loader';
 import { ConnectorDefinitionError } from './connectors/connector.validation';
 import { createServices } from './container';
 import { openGatewayDatabase } from './db/database';
+import { RefreshScheduler } from './oauth/refresh-scheduler';
 import { DataDirLockedError } from './db/embedded';
 import { systemClock } from './shared/clock';
 import { resolveCipher } from './shared/crypto/keyring';
@@ -34,9 +35,15 @@ async function main(): Promise<void> {
     catalog,
     cipher,
     clock: systemClock,
+    logger,
     publicUrl: config.publicUrl,
+    returnUrlAllowlist: config.returnUrlAllowlist,
+    tokenRefreshAheadSeconds: config.tokenRefreshAheadSeconds,
   });
   const built = await buildApp({ config, services, logger, isReady: database.isReady });
+
+  const refresher = new RefreshScheduler(services.tokens, config.tokenRefreshIntervalSeconds * 1000, logger);
+  refresher.start();
 
   const server = http.createServer(built.app);
   // Explicit bounds so slow or idle clients cannot hold sockets open (security.md promise 9).
@@ -70,6 +77,8 @@ async function main(): Promise<void> {
     await closed;
     clearTimeout(deadline);
     logger.debug('http server closed');
+    await refresher.stop();
+    await services.providerRevocation.settle();
     await built.stop();
     logger.debug('graphql stopped');
     await database.close();

@@ -19,6 +19,8 @@ import { DataDirLockedError } from '../db/embedded';
 import { systemClock } from '../shared/clock';
 import { resolveCipher } from '../shared/crypto/keyring';
 import { AppError } from '../shared/errors';
+import { createLogger } from '../shared/logger';
+import pino from 'pino';
 
 const USAGE = `usage:
   admin keys create --owner <name>
@@ -77,6 +79,8 @@ async function run(argv: string[]): Promise<number> {
       catalog,
       cipher,
       clock: systemClock,
+      // stdout carries exactly one JSON object; logs go to stderr.
+      logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2)),
       publicUrl: config.publicUrl,
     });
     const result = await command(services);

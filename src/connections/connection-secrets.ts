@@ -10,7 +10,15 @@ export interface ApiKeySecret {
   credentials: Record<string, string>;
 }
 
-export type ConnectionSecret = ApiKeySecret;
+/** What an oauth connection holds: the provider's tokens. */
+export interface OAuthSecret {
+  kind: 'oauth';
+  accessToken: string;
+  tokenType: string;
+  refreshToken?: string;
+}
+
+export type ConnectionSecret = ApiKeySecret | OAuthSecret;
 
 function context(connectionId: string): SealContext {
   return { table: 'connections', rowId: connectionId, field: 'secret' };

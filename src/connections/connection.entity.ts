@@ -61,6 +61,28 @@ export class Connection {
   @Column({ type: 'text', nullable: true })
   secret: Sealed | null;
 
+  /** When the stored OAuth access token expires (null: unknown, or not an OAuth connection). */
+  @Column({ name: 'token_expires_at', type: 'timestamptz', precision: 3, nullable: true })
+  tokenExpiresAt: Date | null;
+
+  /** The OAuth scopes the provider granted (or that were asked for, when it did not say). */
+  @Column({ type: 'text', array: true, nullable: true })
+  scopes: string[] | null;
+
+  /** Who signed in at the provider, when the token response said (an email, a login, a workspace). */
+  @Column({ type: 'text', nullable: true })
+  account: string | null;
+
+  @Column({ name: 'last_refreshed_at', type: 'timestamptz', precision: 3, nullable: true })
+  lastRefreshedAt: Date | null;
+
+  /**
+   * The cross-instance refresh lock: an instance claims it with one conditional UPDATE and
+   * holds no transaction while it talks to the provider; a lease that outlives its holder expires.
+   */
+  @Column({ name: 'refresh_lease_until', type: 'timestamptz', precision: 3, nullable: true })
+  refreshLeaseUntil: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 

@@ -1,7 +1,7 @@
 /** Connections in PostgreSQL. TypeORM lives here and nowhere above it. */
 import { IsNull, Not, type DataSource } from 'typeorm';
 import { Connection } from './connection.entity';
-import type { ConnectionStatus } from './connection.types';
+import type { ConnectionStatus, LastError } from './connection.types';
 import type { AuthType } from '../connectors/connector.types';
 import type { Sealed } from '../shared/crypto/cipher';
 import { inTransaction } from '../db/transaction';
@@ -14,6 +14,14 @@ export interface NewConnection {
   status: ConnectionStatus;
   connectedAt: Date | null;
   createdAt: Date;
+}
+
+/** A sealed token set and the facts about it that may be shown. */
+export interface StoredTokens {
+  sealed: Sealed;
+  expiresAt: Date | null;
+  scopes: string[] | null;
+  account?: string | null;
 }
 
 /** A position in the newest-first order: the last row of the previous page. */
@@ -107,16 +115,160 @@ export class ConnectionRepository {
     return result.affected ? this.findLiveOfOwner(ownerId, id) : null;
   }
 
-  /** Revokes a live connection: status, soft delete and the secret destroyed in one statement. */
-  async revokeLive(ownerId: string, id: string, now: Date): Promise<Connection | null> {
+  /**
+   * Revokes a live connection: status, soft delete and the secret destroyed together. Returns
+   * the revoked record and the secret it held, so the caller can ask the provider to revoke it.
+   */
+  async revokeLive(
+    ownerId: string,
+    id: string,
+    now: Date,
+  ): Promise<{ connection: Connection; previousSecret: Sealed | null } | null> {
+    return inTransaction(this.dataSource, async (tx) => {
+      const repo = tx.getRepository(Connection);
+      const live = await repo.findOne({ where: { id, ownerId }, lock: { mode: 'pessimistic_write' } });
+      if (!live) return null;
+      await repo.update(
+        { id },
+        { status: 'revoked', secret: null, deletedAt: now, updatedAt: now, refreshLeaseUntil: null },
+      );
+      const connection = await repo.findOneOrFail({ where: { id }, withDeleted: true });
+      return { connection, previousSecret: live.secret };
+    });
+  }
+
+  /** A live connection by id whoever owns it: for the runtime and the OAuth callback only. */
+  findLiveById(id: string): Promise<Connection | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  /** Stores a fresh token set from a completed handshake: connected, error cleared. */
+  async storeTokens(id: string, tokens: StoredTokens, now: Date): Promise<Connection | null> {
     const result = await this.dataSource
       .createQueryBuilder()
       .update(Connection)
-      .set({ status: 'revoked', secret: null, deletedAt: now, updatedAt: now })
-      .where('id = :id AND owner_id = :ownerId AND deleted_at IS NULL', { id, ownerId })
+      .set({
+        secret: tokens.sealed,
+        tokenExpiresAt: tokens.expiresAt,
+        scopes: tokens.scopes,
+        account: tokens.account,
+        status: 'connected',
+        lastError: null,
+        updatedAt: now,
+        connectedAt: () => `COALESCE("connected_at", :now)`,
+      })
+      .setParameter('now', now)
+      .where('id = :id AND deleted_at IS NULL', { id })
       .execute();
-    if (!result.affected) return null;
-    return this.repo.findOne({ where: { id }, withDeleted: true });
+    return result.affected ? this.findLiveById(id) : null;
+  }
+
+  /**
+   * Records why a connection could not be connected. A connection that was connected keeps its
+   * status (its tokens still work); any other becomes `status`.
+   */
+  async recordError(
+    id: string,
+    lastError: LastError,
+    status: ConnectionStatus,
+    now: Date,
+  ): Promise<Connection | null> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(Connection)
+      .set({
+        lastError,
+        updatedAt: now,
+        status: () => `CASE WHEN "status" = 'connected' THEN 'connected' ELSE :status END`,
+      })
+      .setParameter('status', status)
+      .where('id = :id AND deleted_at IS NULL', { id })
+      .execute();
+    return result.affected ? this.findLiveById(id) : null;
+  }
+
+  /**
+   * Claims the refresh lease of a connection. One conditional UPDATE: of concurrent claimers on
+   * every instance exactly one gets the row back (fresh, as re-read after the claim).
+   */
+  async claimRefreshLease(id: string, now: Date, until: Date): Promise<Connection | null> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(Connection)
+      .set({ refreshLeaseUntil: until })
+      .where(
+        'id = :id AND deleted_at IS NULL AND (refresh_lease_until IS NULL OR refresh_lease_until < :now)',
+        {
+          id,
+          now,
+        },
+      )
+      .execute();
+    return result.affected ? this.findLiveById(id) : null;
+  }
+
+  /** Saves a refreshed token set (a rotated refresh token with it) and releases the lease, in one statement. */
+  async finishRefresh(id: string, lease: Date, tokens: StoredTokens, now: Date): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(Connection)
+      .set({
+        secret: tokens.sealed,
+        tokenExpiresAt: tokens.expiresAt,
+        scopes: tokens.scopes,
+        status: 'connected',
+        lastError: null,
+        lastRefreshedAt: now,
+        refreshLeaseUntil: null,
+        updatedAt: now,
+      })
+      .where('id = :id AND deleted_at IS NULL AND refresh_lease_until = :lease', { id, lease })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  /** Releases the lease after a failed refresh, recording why; `expire` turns the connection expired. */
+  async failRefresh(
+    id: string,
+    lease: Date,
+    lastError: LastError,
+    expire: boolean,
+    now: Date,
+  ): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .update(Connection)
+      .set({
+        lastError,
+        refreshLeaseUntil: null,
+        updatedAt: now,
+        ...(expire ? { status: 'expired' as const } : {}),
+      })
+      .where('id = :id AND refresh_lease_until = :lease', { id, lease })
+      .execute();
+  }
+
+  async releaseLease(id: string, lease: Date): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .update(Connection)
+      .set({ refreshLeaseUntil: null })
+      .where('id = :id AND refresh_lease_until = :lease', { id, lease })
+      .execute();
+  }
+
+  /** Connected OAuth connections whose token expires before `before`, oldest expiry first. */
+  async findDueForRefresh(before: Date, now: Date, limit: number): Promise<string[]> {
+    const rows = await this.repo
+      .createQueryBuilder('c')
+      .select('c.id', 'id')
+      .where("c.auth_type = 'oauth' AND c.status = 'connected' AND c.secret IS NOT NULL")
+      .andWhere('c.token_expires_at < :before', { before })
+      .andWhere('(c.refresh_lease_until IS NULL OR c.refresh_lease_until < :now)', { now })
+      .orderBy('c.token_expires_at', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: string }>();
+    return rows.map((row) => row.id);
   }
 
   /** Visits every stored secret in id order, a batch per transaction, letting `rewrite` replace it. */

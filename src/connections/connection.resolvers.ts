@@ -33,6 +33,7 @@ export const connectionResolvers: Resolvers = {
       };
     },
     revoke: (_, args, ctx) => ctx.services.connections.revoke(ctx.caller, args.id),
+    reauthorize: (_, args, ctx) => ctx.services.connections.reauthorize(ctx.caller, args.id, args.returnTo),
   },
   ConnectionList: {
     nodes: (page) => page.connections,
@@ -44,6 +45,7 @@ export const connectionResolvers: Resolvers = {
   Connection: {
     // lastError comes from the REST serializer so both doors agree to the letter.
     lastError: (connection) => toConnectionView(connection).lastError,
+    expiresAt: (connection) => connection.tokenExpiresAt,
     connector: (connection, _, ctx) =>
       ctx.services.connectors.forConnection(connection.connectorSlug, connection.authType),
   },

@@ -13,6 +13,14 @@ export interface ConnectionView {
   updatedAt: string;
   connectedAt: string | null;
   lastError: LastError | null;
+  /** OAuth: when the access token expires (never the token itself). */
+  expiresAt: string | null;
+  /** OAuth: the granted scopes. */
+  scopes: string[] | null;
+  /** OAuth: who signed in at the provider, when it said. */
+  account: string | null;
+  /** OAuth: when the token was last refreshed. */
+  lastRefreshedAt: string | null;
 }
 
 export function toConnectionView(connection: Connection): ConnectionView {
@@ -32,5 +40,9 @@ export function toConnectionView(connection: Connection): ConnectionView {
           at: connection.lastError.at,
         }
       : null,
+    expiresAt: connection.tokenExpiresAt ? connection.tokenExpiresAt.toISOString() : null,
+    scopes: connection.scopes ? [...connection.scopes] : null,
+    account: connection.account,
+    lastRefreshedAt: connection.lastRefreshedAt ? connection.lastRefreshedAt.toISOString() : null,
   };
 }

@@ -4,7 +4,9 @@
  */
 import type { Caller } from '../owners/owner.service';
 import type { ConnectorService } from '../connectors/connector.service';
+import type { CatalogEntry } from '../connectors/catalog.types';
 import type { HandshakeService } from '../oauth/handshake.service';
+import type { ProviderRevocation } from '../oauth/provider-revocation';
 import type { Clock } from '../shared/clock';
 import { BadRequestError, NotFoundError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
@@ -41,6 +43,11 @@ export interface ConnectOutcome {
   credentialSubmitUrl: string | null;
 }
 
+export interface ReauthorizeOutcome {
+  connection: Connection;
+  oauthUrl: string;
+}
+
 export interface RevokeOutcome {
   deleted: true;
   connection: Connection;
@@ -52,6 +59,7 @@ export class ConnectionService {
     private readonly connectors: ConnectorService,
     private readonly secrets: ConnectionSecrets,
     private readonly handshakes: HandshakeService,
+    private readonly providerRevocation: ProviderRevocation,
     private readonly clock: Clock,
     private readonly publicUrl: string,
   ) {}
@@ -97,20 +105,8 @@ export class ConnectionService {
         { field: 'connectorSlug', message: 'is not in the catalog' },
       ]);
     }
-    if (connector.availability !== 'available') {
-      throw new BadRequestError(
-        `Connector "${connector.slug}" is not available (${connector.availability})` +
-          (connector.availabilityReason ? `: ${connector.availabilityReason}` : '.'),
-        [{ field: 'connectorSlug', message: `is ${connector.availability}` }],
-      );
-    }
-    if (!connector.configured) {
-      const env = `CONNECTOR_${slugToEnvName(connector.slug)}`;
-      throw new BadRequestError(
-        `Connector "${connector.slug}" is not configured on this gateway: the operator must set ${env}_CLIENT_ID and ${env}_CLIENT_SECRET.`,
-        [{ field: 'connectorSlug', message: 'is not configured' }],
-      );
-    }
+    this.requireUsable(connector);
+    const returnTo = this.handshakes.checkReturnTo(input.returnTo);
     const now = this.clock.now();
     const connectsAtOnce = connector.authType === 'none';
     const { connection, created } = await this.connections.insertLiveOrGetExisting({
@@ -127,7 +123,7 @@ export class ConnectionService {
       created,
       oauthUrl:
         connection.authType === 'oauth' && connection.status !== 'connected'
-          ? await this.handshakes.begin(connection.id)
+          ? await this.handshakes.begin(connection.id, returnTo)
           : null,
       credentialSubmitUrl: connection.authType === 'api_key' ? this.credentialSubmitUrl(connection.id) : null,
     };
@@ -156,13 +152,51 @@ export class ConnectionService {
   async revoke(caller: Caller, id: string): Promise<RevokeOutcome> {
     const revoked = await this.connections.revokeLive(caller.ownerId, this.checkId(id), this.clock.now());
     if (!revoked) throw this.notFound();
-    if (revoked.authType === 'oauth') await this.handshakes.cancel(revoked.id);
-    return { deleted: true, connection: revoked };
+    const { connection, previousSecret } = revoked;
+    if (connection.authType === 'oauth') {
+      await this.handshakes.cancel(connection.id);
+      this.providerRevocation.start(connection, previousSecret);
+    }
+    return { deleted: true, connection };
+  }
+
+  /**
+   * Begins a fresh OAuth handshake for a live OAuth connection in any status (re-authorisation
+   * keeps the connection's id); earlier tickets die.
+   */
+  async reauthorize(caller: Caller, id: string, returnTo?: string | null): Promise<ReauthorizeOutcome> {
+    const connection = await this.get(caller, id);
+    if (connection.authType !== 'oauth') {
+      throw new BadRequestError(
+        `OAuth not supported: connection ${connection.id} is a ${connection.authType} connection.`,
+      );
+    }
+    this.requireUsable(this.connectors.forConnection(connection.connectorSlug, connection.authType));
+    const oauthUrl = await this.handshakes.begin(connection.id, this.handshakes.checkReturnTo(returnTo));
+    return { connection, oauthUrl };
   }
 
   /** Re-seals every stored secret under the current key (`admin secrets reseal`). */
   resealSecrets(): Promise<number> {
     return this.connections.rewriteSecrets((id, sealed) => this.secrets.reseal(id, sealed));
+  }
+
+  /** The catalog rules every new handshake or connection must pass: available, and configured. */
+  private requireUsable(connector: CatalogEntry): void {
+    if (connector.availability !== 'available') {
+      throw new BadRequestError(
+        `Connector "${connector.slug}" is not available (${connector.availability})` +
+          (connector.availabilityReason ? `: ${connector.availabilityReason}` : '.'),
+        [{ field: 'connectorSlug', message: `is ${connector.availability}` }],
+      );
+    }
+    if (!connector.configured) {
+      const env = `CONNECTOR_${slugToEnvName(connector.slug)}`;
+      throw new BadRequestError(
+        `Connector "${connector.slug}" is not configured on this gateway: the operator must set ${env}_CLIENT_ID and ${env}_CLIENT_SECRET.`,
+        [{ field: 'connectorSlug', message: 'is not configured' }],
+      );
+    }
   }
 
   credentialSubmitUrl(id: string): string {

@@ -34,6 +34,11 @@ export interface OAuthSettings {
   scopes: string[];
   scopeSeparator?: string;
   revocationUrl?: string;
+  /**
+   * The provider's issuer identifier (RFC 9207). A callback's `iss` must equal it; when it is
+   * not set, `iss` must be the origin of the authorization URL.
+   */
+  issuer?: string;
   authorizationParams?: Record<string, string>;
   tokenParams?: Record<string, string>;
   clientAuth?: 'client_secret_basic' | 'client_secret_post';

@@ -62,6 +62,7 @@ const OAUTH_FIELDS = new Set([
   'scopes',
   'scopeSeparator',
   'revocationUrl',
+  'issuer',
   'authorizationParams',
   'tokenParams',
   'clientAuth',
@@ -159,6 +160,7 @@ function checkOAuth(c: Checker, raw: unknown): OAuthSettings {
     settings.scopeSeparator = o.scopeSeparator;
   }
   if (o.revocationUrl !== undefined) settings.revocationUrl = c.url(o.revocationUrl, 'oauth.revocationUrl');
+  if (o.issuer !== undefined) settings.issuer = c.url(o.issuer, 'oauth.issuer');
   const authorizationParams = c.params(
     o.authorizationParams,
     'oauth.authorizationParams',

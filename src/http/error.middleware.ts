@@ -1,7 +1,7 @@
 /**
  * One of the two places where errors become responses (the other is GraphQL's formatError).
- * AppErrors keep their code and status; body-parser failures become 400/413; anything else is
- * an INTERNAL 500 whose detail goes to the log, never to the client.
+ * AppErrors keep their code and status; express's own 4xx errors (body parsing, path decoding)
+ * become 400/413; anything else is an INTERNAL 500 whose detail goes to the log, never to the client.
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import {
@@ -13,21 +13,35 @@ import {
   type PublicError,
 } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { renderPage } from './page';
 
-/** Errors thrown by express.json() carry a `type` and an HTTP status. */
-function fromBodyParser(err: unknown): AppError | undefined {
-  if (typeof err !== 'object' || err === null || !('type' in err)) return undefined;
+/**
+ * Errors of express itself, all marked with a 4xx `status`: express.json() tags its own with a
+ * `type` (too large, unparsable, bad charset); a body that fails to inflate, or a path parameter
+ * that is not valid percent-encoding (a URIError from the router), has no `type`.
+ */
+function fromExpress(err: unknown): AppError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
   const { type, status } = err as { type?: unknown; status?: unknown };
-  if (typeof type !== 'string' || typeof status !== 'number') return undefined;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
   if (type === 'entity.too.large') return new PayloadTooLargeError();
   if (type === 'entity.parse.failed') return new BadRequestError('The request body is not valid JSON.');
-  if (status >= 400 && status < 500)
-    return new BadRequestError(`The request body could not be read (${type}).`);
-  return undefined;
+  if (err instanceof URIError) return new BadRequestError('The request path is not validly percent-encoded.');
+  if (typeof type === 'string') return new BadRequestError(`The request body could not be read (${type}).`);
+  return new BadRequestError('The request body could not be read.');
 }
 
 function render(req: Request, res: Response, error: PublicError): void {
   if (error.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="connections-gateway"');
+  if (res.locals.browserPage === true && req.accepts(['html', 'json']) === 'html') {
+    // A person's browser opened this (an oauthUrl, the OAuth callback): a page, not JSON.
+    const title = error.status >= 500 ? 'Something went wrong' : 'This sign-in cannot continue';
+    res
+      .status(error.status)
+      .type('html')
+      .send(renderPage({ ok: false, title, lines: [error.message] }));
+    return;
+  }
   if (req.baseUrl.startsWith('/graphql') || req.path.startsWith('/graphql')) {
     // GraphQL clients read `errors`; the status and code are those of REST.
     res.status(error.status).json({
@@ -49,7 +63,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       next(err);
       return;
     }
-    const known = err instanceof AppError ? err : fromBodyParser(err);
+    const known = err instanceof AppError ? err : fromExpress(err);
     const error = toPublicError(known ?? err);
     if (error.status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
     render(req, res, error);

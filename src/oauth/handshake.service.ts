@@ -1,35 +1,240 @@
 /**
- * Begins OAuth handshakes: each one gets a fresh single-use ticket, valid 10 minutes, that
- * lets an ordinary browser tab (no Authorization header) open the `oauthUrl`.
+ * The OAuth 2.0 handshake (contract §5): begin (a ticket URL), open (state, PKCE verifier and
+ * the browser-binding cookie, then the provider's authorization URL), and the callback (state,
+ * cookie and `iss` checked before anything changes; one claim per flow; the code exchanged
+ * with no database transaction open). Every step lives in the database, so any instance can
+ * finish what another began.
  */
+import type { Catalog } from '../connectors/catalog';
+import type { Connection } from '../connections/connection.entity';
+import type { ConnectionRepository } from '../connections/connection.repository';
+import type { ConnectionSecrets } from '../connections/connection-secrets';
+import type { LastError } from '../connections/connection.types';
 import type { Clock } from '../shared/clock';
+import type { SecretCipher } from '../shared/crypto/cipher';
+import { BadRequestError, NotFoundError } from '../shared/errors';
 import { randomToken, sha256Hex } from '../shared/tokens';
+import { CALLBACK_PATH, readBindingCookie } from './browser-binding';
+import { HANDSHAKE_TTL_MS } from './handshake.constants';
+import { OAuthProviderError, type OAuthClient, type ProviderEndpoints } from './oauth-client';
+import type { OAuthFlow } from './oauth-flow.entity';
 import type { OAuthFlowRepository } from './oauth-flow.repository';
+import { checkReturnTo } from './return-to';
 
-export const HANDSHAKE_TTL_MS = 10 * 60 * 1000;
+export { HANDSHAKE_TTL_MS };
+
+export interface HandshakeSettings {
+  publicUrl: string;
+  returnUrlAllowlist: readonly string[];
+}
+
+/** What opening a ticket URL yields: where to send the browser, and the cookie to set. */
+export interface OpenedHandshake {
+  flowId: string;
+  authorizationUrl: string;
+  bindingValue: string;
+}
+
+export type CallbackOutcome =
+  | {
+      kind: 'connected';
+      flowId: string;
+      connection: Connection;
+      connectorName: string;
+      returnTo: string | null;
+    }
+  | {
+      kind: 'failed';
+      flowId: string;
+      connection: Connection;
+      connectorName: string;
+      error: LastError;
+      returnTo: string | null;
+    };
 
 export class HandshakeService {
+  private readonly redirectUri: string;
+
   constructor(
     private readonly flows: OAuthFlowRepository,
+    private readonly connections: ConnectionRepository,
+    private readonly catalog: Catalog,
+    private readonly secrets: ConnectionSecrets,
+    private readonly cipher: SecretCipher,
+    private readonly client: OAuthClient,
     private readonly clock: Clock,
-    private readonly publicUrl: string,
-  ) {}
+    private readonly settings: HandshakeSettings,
+  ) {
+    this.redirectUri = `${settings.publicUrl}${CALLBACK_PATH}`;
+  }
 
-  /** Starts a new handshake for the connection and returns its `oauthUrl`. */
-  async begin(connectionId: string): Promise<string> {
+  /** Checks a `returnTo` given at the start of a flow (400 when not allowed). */
+  checkReturnTo(returnTo: string | undefined | null): string | null {
+    return returnTo
+      ? checkReturnTo(returnTo, this.settings.publicUrl, this.settings.returnUrlAllowlist)
+      : null;
+  }
+
+  /** Starts a new handshake for the connection (ending earlier ones) and returns its `oauthUrl`. */
+  async begin(connectionId: string, returnTo: string | null = null): Promise<string> {
     const ticket = randomToken();
     const now = this.clock.now();
-    await this.flows.replaceFlowOfConnection(
+    await this.flows.replaceFlowOfConnection({
       connectionId,
-      sha256Hex(ticket),
-      now,
-      new Date(now.getTime() + HANDSHAKE_TTL_MS),
-    );
-    return `${this.publicUrl}/api/v1/connections/${connectionId}/oauth?ticket=${ticket}`;
+      ticketHash: sha256Hex(ticket),
+      returnTo,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + HANDSHAKE_TTL_MS),
+    });
+    return `${this.settings.publicUrl}/api/v1/connections/${connectionId}/oauth?ticket=${ticket}`;
   }
 
   /** Ends every handshake of a connection (on revocation). */
   async cancel(connectionId: string): Promise<void> {
     await this.flows.deleteFlowsOfConnection(connectionId);
+  }
+
+  /**
+   * Opens the ticket URL of a connection: a fresh state and verifier for the flow, bound to the
+   * browser by a cookie value the caller sets. `ticket` is what the URL carried.
+   */
+  async open(connectionId: string, ticket: string): Promise<OpenedHandshake> {
+    const invalid = new BadRequestError(
+      'This sign-in link is not valid: it has expired, was already used, or a newer one replaced it. Start again from the app.',
+    );
+    const flow = await this.flows.findByTicketHash(sha256Hex(ticket));
+    if (
+      !flow ||
+      flow.connectionId !== connectionId ||
+      flow.completedAt ||
+      flow.expiresAt <= this.clock.now()
+    ) {
+      throw invalid;
+    }
+    const connection = await this.connections.findLiveById(connectionId);
+    if (!connection) throw invalid;
+    const endpoints = this.endpointsFor(connection);
+    const state = randomToken();
+    const codeVerifier = randomToken(48);
+    const bindingValue = randomToken();
+    const recorded = await this.flows.recordOpening(flow.id, {
+      stateHash: sha256Hex(state),
+      codeVerifier: this.cipher.seal(codeVerifier, {
+        table: 'oauth_flows',
+        rowId: flow.id,
+        field: 'code_verifier',
+      }),
+      bindingHash: sha256Hex(bindingValue),
+    });
+    if (!recorded) throw invalid;
+    const authorizationUrl = await this.client.authorizationUrl(endpoints, {
+      redirectUri: this.redirectUri,
+      state,
+      codeVerifier,
+    });
+    return { flowId: flow.id, authorizationUrl, bindingValue };
+  }
+
+  /**
+   * The provider's redirect back. Unknown, expired or replayed state, or a browser without the
+   * flow's cookie: 400 and nothing changes. Otherwise the flow is claimed (once), and the
+   * provider's answer decides the connection's fate.
+   */
+  async complete(query: URLSearchParams, cookieHeader: string | undefined): Promise<CallbackOutcome> {
+    const state = query.get('state');
+    if (!state)
+      throw new BadRequestError('The provider sent no state: this is not a valid sign-in response.');
+    const flow = await this.flows.findByStateHash(sha256Hex(state));
+    const now = this.clock.now();
+    if (!flow || !flow.codeVerifier || !flow.bindingHash) {
+      throw new BadRequestError('This sign-in response does not belong to any sign-in in progress.');
+    }
+    if (flow.completedAt) throw new BadRequestError('This sign-in response was already used.');
+    if (flow.expiresAt <= now)
+      throw new BadRequestError('This sign-in took longer than 10 minutes. Start again from the app.');
+    const binding = readBindingCookie(cookieHeader, flow.id);
+    if (!binding || sha256Hex(binding) !== flow.bindingHash) {
+      throw new BadRequestError(
+        'This sign-in was started in another browser (or its cookie is gone). Finish it in the browser that started it.',
+      );
+    }
+    const connection = await this.connections.findLiveById(flow.connectionId);
+    if (!connection) throw new NotFoundError('The connection of this sign-in no longer exists.');
+    const endpoints = this.endpointsFor(connection);
+    this.checkIssuer(query, endpoints);
+    // From here on the flow is spent, whatever the provider says: a replay finds it claimed.
+    if (!(await this.flows.claim(flow.id, now)))
+      throw new BadRequestError('This sign-in response was already used.');
+    return this.finish(flow, connection, endpoints, query);
+  }
+
+  private async finish(
+    flow: OAuthFlow,
+    connection: Connection,
+    endpoints: ProviderEndpoints,
+    query: URLSearchParams,
+  ): Promise<CallbackOutcome> {
+    const connectorName = this.catalog.get(connection.connectorSlug)?.name ?? connection.connectorSlug;
+    const base = { flowId: flow.id, connectorName, returnTo: flow.returnTo };
+    const codeVerifier = this.cipher.open(flow.codeVerifier!, {
+      table: 'oauth_flows',
+      rowId: flow.id,
+      field: 'code_verifier',
+    });
+    try {
+      const tokens = await this.client.exchangeCode(endpoints, query, {
+        redirectUri: this.redirectUri,
+        codeVerifier,
+        now: this.clock.now(),
+      });
+      const sealed = this.secrets.seal(connection.id, {
+        kind: 'oauth',
+        accessToken: tokens.accessToken,
+        tokenType: tokens.tokenType,
+        ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+      });
+      const stored = await this.connections.storeTokens(
+        connection.id,
+        {
+          sealed,
+          expiresAt: tokens.expiresAt ?? null,
+          scopes: tokens.scopes ?? endpoints.settings.scopes,
+          account: tokens.account ?? null,
+        },
+        this.clock.now(),
+      );
+      if (!stored) throw new NotFoundError('The connection was revoked during sign-in.');
+      return { ...base, kind: 'connected', connection: stored };
+    } catch (err) {
+      if (!(err instanceof OAuthProviderError)) throw err;
+      const error: LastError = { code: err.code, message: err.message, at: this.clock.now().toISOString() };
+      // A user's denial leaves the connection waiting; a failed exchange marks it errored.
+      const status = query.has('error') ? connection.status : 'error';
+      const recorded = await this.connections.recordError(connection.id, error, status, this.clock.now());
+      return { ...base, kind: 'failed', error, connection: recorded ?? connection };
+    }
+  }
+
+  /** RFC 9207: when the provider names itself, it must be the one we sent the user to. */
+  private checkIssuer(query: URLSearchParams, endpoints: ProviderEndpoints): void {
+    const iss = query.get('iss');
+    if (iss === null) return;
+    const expected = endpoints.settings.issuer ?? new URL(endpoints.settings.authorizationUrl).origin;
+    if (iss !== expected) {
+      throw new BadRequestError(
+        'The sign-in response names a different provider than the one it was sent to.',
+      );
+    }
+  }
+
+  private endpointsFor(connection: Connection): ProviderEndpoints {
+    const connector = this.catalog.get(connection.connectorSlug);
+    const client = this.catalog.oauthClient(connection.connectorSlug);
+    if (!connector || connector.authType !== 'oauth' || !connector.oauth || !client) {
+      throw new BadRequestError(
+        `Connector "${connection.connectorSlug}" is not configured for OAuth on this gateway.`,
+      );
+    }
+    return { settings: connector.oauth, client };
   }
 }

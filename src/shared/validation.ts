@@ -37,8 +37,13 @@ export async function validateInput<T extends object>(Dto: new () => T, input: u
     forbidUnknownValues: true,
     validationError: { target: false, value: false },
   });
-  if (errors.length > 0) {
-    const details = flatten(errors);
+  // class-validator finds a field's rules in a plain object, so a key that object inherits
+  // (`__proto__`, `constructor`, `hasOwnProperty`, …) slips through its whitelist: refuse those here.
+  const inherited: ErrorDetail[] = Object.keys(input)
+    .filter((key) => key in Object.prototype)
+    .map((field) => ({ field, message: 'is not an accepted field' }));
+  if (errors.length > 0 || inherited.length > 0) {
+    const details = [...flatten(errors), ...inherited];
     const summary = details.map((d) => `${d.field} ${d.message}`).join('; ');
     throw new BadRequestError(`Invalid input: ${summary}.`, details);
   }

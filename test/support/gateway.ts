@@ -33,7 +33,7 @@ export interface TestGateway {
 let ownerCounter = 0;
 
 export async function startGateway(
-  options: { env?: Record<string, string>; clock?: Clock } = {},
+  options: { env?: Record<string, string>; clock?: Clock; providerTimeoutMs?: number } = {},
 ): Promise<TestGateway> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -60,7 +60,11 @@ export async function startGateway(
     catalog,
     cipher,
     clock: options.clock ?? systemClock,
+    logger,
     publicUrl: config.publicUrl,
+    returnUrlAllowlist: config.returnUrlAllowlist,
+    tokenRefreshAheadSeconds: config.tokenRefreshAheadSeconds,
+    providerTimeoutMs: options.providerTimeoutMs,
   });
   const built = await buildApp({ config, services, logger, isReady: database.isReady });
   const server = http.createServer(built.app);

@@ -39,7 +39,7 @@ export async function request<T = any>(
 
 /** A client bound to a base URL and an API key. */
 export function client(baseUrl: string, apiKey?: string) {
-  const auth = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+  const auth: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
   const call = <T = any>(method: string, path: string, options: RequestOptions = {}) =>
     request<T>(method, `${baseUrl}${path}`, { ...options, headers: { ...auth, ...options.headers } });
   return {

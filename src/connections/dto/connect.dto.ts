@@ -11,4 +11,10 @@ export class ConnectDto {
   @IsString()
   @MaxLength(200)
   label?: string | null;
+
+  /** OAuth only: where to send the browser after the callback (same origin or allow-listed). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  returnTo?: string | null;
 }

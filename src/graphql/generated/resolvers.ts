@@ -3,7 +3,7 @@ import type { Connection as ConnectionEntity } from '../../connections/connectio
 import type { CatalogEntry } from '../../connectors/catalog.types';
 import type { CredentialField as CredentialFieldDefinition } from '../../connectors/connector.types';
 import type { LastError } from '../../connections/connection.types';
-import type { ConnectOutcome, RevokeOutcome, ConnectionPage } from '../../connections/connection.service';
+import type { ConnectOutcome, RevokeOutcome, ReauthorizeOutcome, ConnectionPage } from '../../connections/connection.service';
 import type { GraphQLContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -37,6 +37,11 @@ export type ConnectInput = {
   connectorSlug: Scalars['String']['input'];
   /** An optional display label, up to 200 characters. */
   label?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * OAuth only: where to send the browser after the provider's callback, instead of the gateway's
+   * own page. It must be on the gateway's origin or an origin in RETURN_URL_ALLOWLIST.
+   */
+  returnTo?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The outcome of `connect`. */
@@ -55,6 +60,8 @@ export type ConnectPayload = {
 /** A per-user instance of a connector. Secrets are never readable here: credentials are write-only. */
 export type Connection = {
   __typename?: 'Connection';
+  /** OAuth: who signed in at the provider (an email, a login or a workspace), when the provider said. */
+  account: Maybe<Scalars['String']['output']>;
   /** Its connector's authentication kind (fixed when the connection was created). */
   authType: AuthType;
   /** When it first became connected; null until then. */
@@ -65,12 +72,18 @@ export type Connection = {
   connectorSlug: Scalars['String']['output'];
   /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** OAuth: when the stored access token expires (it is refreshed before then); null otherwise or when the provider did not say. */
+  expiresAt: Maybe<Scalars['DateTime']['output']>;
   /** The connection's id (a UUID). */
   id: Scalars['ID']['output'];
   /** The display label given at creation, if any. */
   label: Maybe<Scalars['String']['output']>;
   /** Why it is not connected, when the last attempt failed or the provider refused it; null otherwise. */
   lastError: Maybe<ConnectionError>;
+  /** OAuth: when the access token was last refreshed; null until the first refresh. */
+  lastRefreshedAt: Maybe<Scalars['DateTime']['output']>;
+  /** OAuth: the scopes the provider granted; null for other kinds. */
+  scopes: Maybe<Array<Scalars['String']['output']>>;
   /** Where the connection stands. */
   status: ConnectionStatus;
   /** When it last changed. */
@@ -173,6 +186,11 @@ export type Mutation = {
    * or submit credentials.
    */
   connect: ConnectPayload;
+  /**
+   * Begins a fresh OAuth handshake for an `OAUTH` connection in any live status — to finish a
+   * pending one, or to re-authorise an expired or connected one. The connection keeps its id.
+   */
+  reauthorize: ReauthorizePayload;
   /** Revokes a connection: its secrets are destroyed and it disappears from every list. */
   revoke: RevokePayload;
   /**
@@ -186,6 +204,13 @@ export type Mutation = {
 /** The gateway's write operations; each runs the same service code as its REST twin. */
 export type MutationConnectArgs = {
   input: ConnectInput;
+};
+
+
+/** The gateway's write operations; each runs the same service code as its REST twin. */
+export type MutationReauthorizeArgs = {
+  id: Scalars['ID']['input'];
+  returnTo?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -263,6 +288,15 @@ export type QueryConnectorArgs = {
 export type QueryConnectorsArgs = {
   authType?: InputMaybe<AuthType>;
   availability?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The outcome of `reauthorize`. */
+export type ReauthorizePayload = {
+  __typename?: 'ReauthorizePayload';
+  /** The connection (same id as before). */
+  connection: Connection;
+  /** The URL to open in the user's browser (valid 10 minutes; earlier ones stop working). */
+  oauthUrl: Scalars['String']['output'];
 };
 
 /** The outcome of `revoke`. */
@@ -380,6 +414,7 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReauthorizePayload: ResolverTypeWrapper<ReauthorizeOutcome>;
   RevokePayload: ResolverTypeWrapper<RevokeOutcome>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SubmitCredentialsInput: SubmitCredentialsInput;
@@ -404,6 +439,7 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  ReauthorizePayload: ReauthorizeOutcome;
   RevokePayload: RevokeOutcome;
   String: Scalars['String']['output'];
   SubmitCredentialsInput: SubmitCredentialsInput;
@@ -420,14 +456,18 @@ export type ConnectPayloadResolvers<ContextType = GraphQLContext, ParentType ext
 };
 
 export type ConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Connection'] = ResolversParentTypes['Connection']> = {
+  account?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   authType?: Resolver<ResolversTypes['AuthType'], ParentType, ContextType>;
   connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   connector?: Resolver<ResolversTypes['Connector'], ParentType, ContextType>;
   connectorSlug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastError?: Resolver<Maybe<ResolversTypes['ConnectionError']>, ParentType, ContextType>;
+  lastRefreshedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  scopes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ConnectionStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
@@ -482,6 +522,7 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   connect?: Resolver<ResolversTypes['ConnectPayload'], ParentType, ContextType, RequireFields<MutationConnectArgs, 'input'>>;
+  reauthorize?: Resolver<ResolversTypes['ReauthorizePayload'], ParentType, ContextType, RequireFields<MutationReauthorizeArgs, 'id'>>;
   revoke?: Resolver<ResolversTypes['RevokePayload'], ParentType, ContextType, RequireFields<MutationRevokeArgs, 'id'>>;
   submitCredentials?: Resolver<ResolversTypes['SubmitCredentialsPayload'], ParentType, ContextType, RequireFields<MutationSubmitCredentialsArgs, 'input'>>;
 };
@@ -496,6 +537,11 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   connections?: Resolver<ResolversTypes['ConnectionList'], ParentType, ContextType, Partial<QueryConnectionsArgs>>;
   connector?: Resolver<Maybe<ResolversTypes['Connector']>, ParentType, ContextType, RequireFields<QueryConnectorArgs, 'slug'>>;
   connectors?: Resolver<Array<ResolversTypes['Connector']>, ParentType, ContextType, Partial<QueryConnectorsArgs>>;
+};
+
+export type ReauthorizePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReauthorizePayload'] = ResolversParentTypes['ReauthorizePayload']> = {
+  connection?: Resolver<ResolversTypes['Connection'], ParentType, ContextType>;
+  oauthUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type RevokePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RevokePayload'] = ResolversParentTypes['RevokePayload']> = {
@@ -522,6 +568,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReauthorizePayload?: ReauthorizePayloadResolvers<ContextType>;
   RevokePayload?: RevokePayloadResolvers<ContextType>;
   SubmitCredentialsPayload?: SubmitCredentialsPayloadResolvers<ContextType>;
 };

@@ -22,7 +22,8 @@ export function resolveCipher(config: Config): KeyResolution {
     return { cipher: new SecretCipher(config.encryptionKey, config.encryptionKeysPrevious) };
   }
   const file = path.join(config.dataDir, GENERATED_KEY_FILE);
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  // 0700 like the embedded engine's own mkdir: this runs first, and the dir holds the key and the data.
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   let raw: string;
   try {
     raw = fs.readFileSync(file, 'utf8').trim();

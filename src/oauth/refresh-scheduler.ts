@@ -1,0 +1,40 @@
+/**
+ * Renews tokens on a schedule, so a connection stays connected even when nobody reads it. Every
+ * instance runs one; the refresh lease makes them cooperate rather than collide.
+ */
+import type { Logger } from '../shared/logger';
+import type { TokenService } from './token.service';
+
+export class RefreshScheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly intervalMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    if (this.intervalMs <= 0 || this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running) return; // a slow pass is not stacked on
+      this.running = this.tokens
+        .refreshDue()
+        .then(({ refreshed, failed }) => {
+          if (refreshed + failed > 0) this.logger.info({ refreshed, failed }, 'scheduled token refresh pass');
+        })
+        .catch((err: unknown) => this.logger.warn({ err }, 'scheduled token refresh pass failed'))
+        .finally(() => {
+          this.running = undefined;
+        });
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}

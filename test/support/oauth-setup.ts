@@ -1,0 +1,118 @@
+/**
+ * An OAuth connector wired exactly as an operator would: a CONNECTORS_FILE entry pointing at the
+ * fixture provider, and CONNECTOR_<SLUG>_CLIENT_ID/SECRET in the environment.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  startOAuthProvider,
+  type ConnectorOverrides,
+  type OAuthProvider,
+  type OAuthProviderOptions,
+} from '../fixtures/oauth-provider';
+import { TestBrowser } from './browser';
+import { startGateway, type TestGateway } from './gateway';
+import { client } from './http';
+
+export const PUBLIC_URL = 'http://gateway.test';
+export const CALLBACK = `${PUBLIC_URL}/api/v1/connections/oauth/callback`;
+export const CLIENT_ID = 'gateway-client';
+export const CLIENT_SECRET = 'gw-secret-Zx8+/=';
+export const RUNTIME_TOKEN = 'runtime-token-0123456789abcdefghijklmnop';
+
+export interface OAuthWorld {
+  provider: OAuthProvider;
+  gateway: TestGateway;
+  slug: string;
+  connectorsFile: string;
+  browser(): TestBrowser;
+  close(): Promise<void>;
+}
+
+export async function startOAuthWorld(
+  options: {
+    slug?: string;
+    provider?: Partial<OAuthProviderOptions>;
+    connector?: ConnectorOverrides & { issuer?: string };
+    env?: Record<string, string>;
+    providerTimeoutMs?: number;
+    extraConnectors?: object[];
+  } = {},
+): Promise<OAuthWorld> {
+  const slug = options.slug ?? 'fixture';
+  const provider = await startOAuthProvider({
+    clients: [
+      {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        redirectUris: [CALLBACK],
+        auth: 'client_secret_basic',
+      },
+    ],
+    ...options.provider,
+  });
+  const { issuer, ...overrides } = options.connector ?? {};
+  const definition = { ...provider.connectorDefinition(slug, overrides) } as Record<string, unknown>;
+  if (issuer) definition.oauth = { ...(definition.oauth as object), issuer };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-connectors-'));
+  const connectorsFile = path.join(dir, 'connectors.json');
+  fs.writeFileSync(connectorsFile, JSON.stringify([definition, ...(options.extraConnectors ?? [])]));
+  const envSlug = slug.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  const gateway = await startGateway({
+    env: {
+      CONNECTORS_FILE: connectorsFile,
+      [`CONNECTOR_${envSlug}_CLIENT_ID`]: CLIENT_ID,
+      [`CONNECTOR_${envSlug}_CLIENT_SECRET`]: CLIENT_SECRET,
+      RUNTIME_TOKEN,
+      PUBLIC_URL,
+      ...options.env,
+    },
+    providerTimeoutMs: options.providerTimeoutMs,
+  });
+  return {
+    provider,
+    gateway,
+    slug,
+    connectorsFile,
+    browser: () => new TestBrowser({ [PUBLIC_URL]: gateway.baseUrl }),
+    async close() {
+      await gateway.services.providerRevocation.settle(1_000);
+      await gateway.close();
+      await provider.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates an OAuth connection for a new owner and returns its id, oauthUrl and the owner's key. */
+export async function createOAuthConnection(world: OAuthWorld, apiKey?: string) {
+  const key = apiKey ?? (await world.gateway.newOwner('oauth')).apiKey;
+  const res = await client(world.gateway.baseUrl, key).post('/api/v1/connections', {
+    connectorSlug: world.slug,
+  });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`connect failed: ${res.status} ${res.text}`);
+  return { apiKey: key, id: res.body.connection.id as string, oauthUrl: res.body.oauthUrl as string };
+}
+
+/**
+ * Drives a browser through the whole handshake: open the oauthUrl (cookie set, 302 to the
+ * provider), consent at the provider, and return the callback URL the provider sent back.
+ */
+export async function consent(
+  world: OAuthWorld,
+  browser: TestBrowser,
+  oauthUrl: string,
+  decision: 'approve' | 'deny' = 'approve',
+) {
+  const opened = await browser.get(oauthUrl);
+  if (opened.status !== 302 || !opened.location)
+    throw new Error(`oauthUrl answered ${opened.status}: ${opened.text}`);
+  const callback = await world.provider.authorize(opened.location, decision);
+  return { authorizationUrl: new URL(opened.location), callbackUrl: callback.toString() };
+}
+
+/** The runtime's view of a connection's credentials. */
+export function runtimeRead(world: OAuthWorld, id: string, token = RUNTIME_TOKEN) {
+  return client(world.gateway.baseUrl, token).get(`/internal/v1/connections/${id}/credentials`);
+}
