@@ -26,7 +26,13 @@ export class ProviderRevocation {
     const connector = this.catalog.get(connection.connectorSlug);
     const client = this.catalog.oauthClient(connection.connectorSlug);
     if (!connector?.oauth?.revocationUrl || !client) return;
-    const secret = this.secrets.open(connection.id, sealed) as OAuthSecret;
+    let secret: OAuthSecret;
+    try {
+      secret = this.secrets.open(connection.id, sealed) as OAuthSecret;
+    } catch (err) {
+      this.logger.warn({ err, connectionId: connection.id }, 'cannot open the revoked tokens; provider not asked');
+      return;
+    }
     const endpoints = { settings: connector.oauth, client };
     // Revoking the refresh token ends the whole grant at most providers (RFC 7009 §2.1).
     const work = (

@@ -33,15 +33,25 @@ export interface TestGateway {
 let ownerCounter = 0;
 
 export async function startGateway(
-  options: { env?: Record<string, string>; clock?: Clock; providerTimeoutMs?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    providerTimeoutMs?: number;
+    /** PUBLIC_URL becomes the gateway's own loopback address (default http://gateway.test). */
+    publicUrlIsAddress?: boolean;
+  } = {},
 ): Promise<TestGateway> {
+  // Listen first, so a test that needs PUBLIC_URL to be the real address (a real browser) can have it.
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: testDatabaseUrl(),
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     DATABASE_POOL_SIZE: '5',
     LOG_LEVEL: 'info',
-    PUBLIC_URL: 'http://gateway.test',
+    PUBLIC_URL: options.publicUrlIsAddress ? `http://127.0.0.1:${port}` : 'http://gateway.test',
     ...options.env,
   });
   const logs: string[] = [];
@@ -67,9 +77,7 @@ export async function startGateway(
     providerTimeoutMs: options.providerTimeoutMs,
   });
   const built = await buildApp({ config, services, logger, isReady: database.isReady });
-  const server = http.createServer(built.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  server.on('request', built.app);
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     config,

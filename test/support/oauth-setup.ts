@@ -38,6 +38,8 @@ export async function startOAuthWorld(
     env?: Record<string, string>;
     providerTimeoutMs?: number;
     extraConnectors?: object[];
+    /** PUBLIC_URL is the gateway's real loopback address (for a real browser). */
+    publicUrlIsAddress?: boolean;
   } = {},
 ): Promise<OAuthWorld> {
   const slug = options.slug ?? 'fixture';
@@ -65,11 +67,25 @@ export async function startOAuthWorld(
       [`CONNECTOR_${envSlug}_CLIENT_ID`]: CLIENT_ID,
       [`CONNECTOR_${envSlug}_CLIENT_SECRET`]: CLIENT_SECRET,
       RUNTIME_TOKEN,
-      PUBLIC_URL,
+      ...(options.publicUrlIsAddress ? {} : { PUBLIC_URL }),
       ...options.env,
     },
     providerTimeoutMs: options.providerTimeoutMs,
+    publicUrlIsAddress: options.publicUrlIsAddress,
   });
+  if (options.publicUrlIsAddress) {
+    // The provider must know the real redirect URI, which exists only now that the gateway listens.
+    provider.setOptions({
+      clients: [
+        {
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          redirectUris: [`${gateway.config.publicUrl}/api/v1/connections/oauth/callback`],
+          auth: 'client_secret_basic',
+        },
+      ],
+    });
+  }
   return {
     provider,
     gateway,
