@@ -4,6 +4,7 @@
  */
 import type { Caller } from '../owners/owner.service';
 import type { ConnectorService } from '../connectors/connector.service';
+import { SLUG_PATTERN } from '../connectors/connector.validation';
 import type { CatalogEntry } from '../connectors/catalog.types';
 import type { HandshakeService } from '../oauth/handshake.service';
 import type { ProviderRevocation } from '../oauth/provider-revocation';
@@ -74,6 +75,12 @@ export class ConnectionService {
     if (input.status !== undefined && !(CONNECTION_STATUSES as readonly string[]).includes(input.status)) {
       throw new BadRequestError(`status must be one of ${CONNECTION_STATUSES.join(', ')}.`, [
         { field: 'status', message: `must be one of ${CONNECTION_STATUSES.join(', ')}` },
+      ]);
+    }
+    // Checked, not just passed on: a value no slug can have (a NUL byte) would otherwise fail in SQL.
+    if (input.connectorSlug !== undefined && !SLUG_PATTERN.test(input.connectorSlug)) {
+      throw new BadRequestError('connectorSlug must be a connector slug.', [
+        { field: 'connectorSlug', message: 'must be a connector slug (lowercase letters, digits and -)' },
       ]);
     }
     const rows = await this.connections.listLiveOfOwner(caller.ownerId, {

@@ -29,7 +29,9 @@ export function createApolloServer(options: GraphQLOptions): ApolloServer<GraphQ
   const armor = new ApolloArmor({
     maxDepth: { n: GRAPHQL_LIMITS.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
-    maxTokens: { n: GRAPHQL_LIMITS.maxTokens },
+    // The token limit is graphql-js's own parse option (below): armor's Apollo plugin for it parses in
+    // parsingDidStart, where any syntax error, or the limit itself, escapes Apollo as a 500.
+    maxTokens: { enabled: false },
     maxDirectives: { n: GRAPHQL_LIMITS.maxDirectives },
     costLimit: { maxCost: GRAPHQL_LIMITS.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 },
     blockFieldSuggestion: { enabled: options.production },
@@ -46,6 +48,8 @@ export function createApolloServer(options: GraphQLOptions): ApolloServer<GraphQ
     includeStacktraceInErrorResponses: false,
     plugins: protection.plugins,
     validationRules: protection.validationRules,
+    // Over the limit is a syntax error: 400 with GRAPHQL_PARSE_FAILED, before validation or execution.
+    parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
     formatError: formatError(options.logger),
     logger: {
       debug: (msg: string) => options.logger.debug(msg),

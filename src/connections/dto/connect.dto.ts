@@ -1,4 +1,4 @@
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength, NotContains } from 'class-validator';
 
 /** Input of `POST /api/v1/connections` and the `connect` mutation. */
 export class ConnectDto {
@@ -10,6 +10,8 @@ export class ConnectDto {
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  // PostgreSQL text cannot hold a NUL byte: refused here rather than failing in SQL.
+  @NotContains('\u0000', { message: 'label must not contain NUL characters' })
   label?: string | null;
 
   /** OAuth only: where to send the browser after the callback (same origin or allow-listed). */
