@@ -1,6 +1,6 @@
 /**
- * The embedded PostgreSQL engine: PGlite persisted under DATA_DIR, served in-process by
- * pglite-socket on a unix socket (or a loopback port when the path is too long), so the
+ * The embedded PostgreSQL engine: PGlite persisted under DATA_DIR, served in-process over the
+ * wire protocol (embedded-socket.ts) on a unix socket (or a loopback port when the path is too long), so the
  * ordinary `pg` driver and every line of data code are the same as in production.
  *
  * A lock file in DATA_DIR keeps a second process (a second gateway, or the admin CLI while a
@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { startEmbeddedSocketServer } from './embedded-socket';
 
 const LOCK_FILE = 'gateway.lock';
 const SOCKET_NAME = '.s.PGSQL.5432';
@@ -80,15 +80,14 @@ export async function startEmbeddedDatabase(
     const socketPath = path.join(dataDir, SOCKET_NAME);
     const useSocket = Buffer.byteLength(socketPath) <= MAX_SOCKET_PATH && process.platform !== 'win32';
     if (useSocket) fs.rmSync(socketPath, { force: true });
-    const server = new PGLiteSocketServer(
-      useSocket
-        ? { db, path: socketPath, maxConnections }
-        : { db, host: '127.0.0.1', port: 0, maxConnections },
+    const server = await startEmbeddedSocketServer(
+      db,
+      useSocket ? { path: socketPath } : { host: '127.0.0.1', port: 0 },
+      maxConnections,
     );
-    await server.start();
     const url = useSocket
       ? `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dataDir)}`
-      : `postgres://postgres@${server.getServerConn()}/postgres`;
+      : `postgres://postgres@${server.address}/postgres`;
     const opened = db;
     return {
       url,

@@ -3,6 +3,8 @@
  * server on loopback, the browser's part in plain HTTP with cookies carried like a browser.
  */
 import { createHash } from 'node:crypto';
+import { ConnectDocument, ReauthorizeDocument } from '../graphql/generated/graphql';
+import { gql } from '../support/graphql';
 import { client } from '../support/http';
 import {
   CALLBACK,
@@ -268,6 +270,42 @@ describe('OAuth handshake', () => {
     expect(target.searchParams.get('tab')).toBe('connections');
     expect(target.searchParams.get('connectionId')).toBe(created.body.connection.id);
     expect(target.searchParams.get('status')).toBe('connected');
+  });
+
+  it('drives the same flow over GraphQL: connect, reauthorize, and the OAuth fields', async () => {
+    const { apiKey } = await world.gateway.newOwner();
+    const connect = await gql(world.gateway.baseUrl, apiKey, ConnectDocument, {
+      input: { connectorSlug: world.slug },
+    });
+    const created = connect.body.data!.connect;
+    expect(created.created).toBe(true);
+    expect(created.connection).toMatchObject({
+      status: 'PENDING',
+      authType: 'OAUTH',
+      expiresAt: null,
+      scopes: null,
+    });
+    const browser = world.browser();
+    await browser.get((await consent(world, browser, created.oauthUrl!)).callbackUrl);
+    const re = await gql(world.gateway.baseUrl, apiKey, ReauthorizeDocument, { id: created.connection.id });
+    const payload = re.body.data!.reauthorize;
+    expect(payload.oauthUrl).toContain(`/api/v1/connections/${created.connection.id}/oauth?ticket=`);
+    expect(payload.connection).toMatchObject({
+      id: created.connection.id,
+      status: 'CONNECTED',
+      scopes: ['profile', 'email'],
+      account: 'ada@example.test',
+      lastRefreshedAt: null,
+    });
+    expect(Date.parse(payload.connection.expiresAt!)).toBeGreaterThan(Date.now());
+    const openai = await gql(world.gateway.baseUrl, apiKey, ConnectDocument, {
+      input: { connectorSlug: 'openai' },
+    });
+    const bad = await gql(world.gateway.baseUrl, apiKey, ReauthorizeDocument, {
+      id: openai.body.data!.connect.connection.id,
+    });
+    expect(bad.body.errors![0]!.extensions!.code).toBe('BAD_REQUEST');
+    expect(bad.body.errors![0]!.message).toMatch(/OAuth not supported/);
   });
 
   it('needs the ticket (or the owner key) to open the oauth URL', async () => {

@@ -162,6 +162,28 @@ describe('refresh and runtime credentials', () => {
     expect((await runtimeRead(world, id)).status).toBe(404);
   });
 
+  it('never lets a token or code reach a log line or the database in plaintext', async () => {
+    // Runs after the flows above in this file: every token and code they produced is checked.
+    const { id } = await connected(world);
+    await nearExpiry(world, id);
+    await runtimeRead(world, id);
+    const secrets = [...world.provider.issuedTokens(), ...world.provider.issuedCodes()];
+    expect(secrets.length).toBeGreaterThan(10);
+    const logs = world.gateway.logs.join('\n');
+    const dump = JSON.stringify(
+      await Promise.all(
+        ['connections', 'oauth_flows', 'owners', 'api_keys'].map((table) =>
+          world.gateway.dataSource.query(`SELECT * FROM ${table}`),
+        ),
+      ),
+    );
+    for (const secret of secrets) {
+      expect(logs).not.toContain(secret);
+      expect(dump).not.toContain(secret);
+    }
+    expect(logs).not.toContain('gw-secret-Zx8'); // the client secret
+  });
+
   it('refuses owner API keys, wrong tokens, and malformed ids at the runtime endpoint', async () => {
     const { id, apiKey } = await connected(world);
     expect((await runtimeRead(world, id, apiKey)).status).toBe(401);
