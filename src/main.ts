@@ -42,7 +42,12 @@ async function main(): Promise<void> {
   });
   const built = await buildApp({ config, services, logger, isReady: database.isReady });
 
-  const refresher = new RefreshScheduler(services.tokens, config.tokenRefreshIntervalSeconds * 1000, logger);
+  const refresher = new RefreshScheduler(
+    services.tokens,
+    services.handshakes,
+    config.tokenRefreshIntervalSeconds * 1000,
+    logger,
+  );
   refresher.start();
 
   const server = http.createServer(built.app);

@@ -89,6 +89,11 @@ export class HandshakeService {
     return `${this.settings.publicUrl}/api/v1/connections/${connectionId}/oauth?ticket=${ticket}`;
   }
 
+  /** Deletes handshakes that ended more than a day ago (kept that long to answer replays clearly). */
+  pruneExpired(): Promise<number> {
+    return this.flows.deleteExpiredBefore(new Date(this.clock.now().getTime() - 24 * 60 * 60 * 1000));
+  }
+
   /** Ends every handshake of a connection (on revocation). */
   async cancel(connectionId: string): Promise<void> {
     await this.flows.deleteFlowsOfConnection(connectionId);

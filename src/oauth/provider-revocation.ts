@@ -30,7 +30,10 @@ export class ProviderRevocation {
     try {
       secret = this.secrets.open(connection.id, sealed) as OAuthSecret;
     } catch (err) {
-      this.logger.warn({ err, connectionId: connection.id }, 'cannot open the revoked tokens; provider not asked');
+      this.logger.warn(
+        { err, connectionId: connection.id },
+        'cannot open the revoked tokens; provider not asked',
+      );
       return;
     }
     const endpoints = { settings: connector.oauth, client };

@@ -1,8 +1,10 @@
 /**
- * Renews tokens on a schedule, so a connection stays connected even when nobody reads it. Every
- * instance runs one; the refresh lease makes them cooperate rather than collide.
+ * Renews tokens on a schedule, so a connection stays connected even when nobody reads it, and
+ * prunes old handshakes. Every instance runs one; the refresh lease makes them cooperate rather
+ * than collide.
  */
 import type { Logger } from '../shared/logger';
+import type { HandshakeService } from './handshake.service';
 import type { TokenService } from './token.service';
 
 export class RefreshScheduler {
@@ -11,6 +13,7 @@ export class RefreshScheduler {
 
   constructor(
     private readonly tokens: TokenService,
+    private readonly handshakes: HandshakeService,
     private readonly intervalMs: number,
     private readonly logger: Logger,
   ) {}
@@ -21,8 +24,9 @@ export class RefreshScheduler {
       if (this.running) return; // a slow pass is not stacked on
       this.running = this.tokens
         .refreshDue()
-        .then(({ refreshed, failed }) => {
+        .then(async ({ refreshed, failed }) => {
           if (refreshed + failed > 0) this.logger.info({ refreshed, failed }, 'scheduled token refresh pass');
+          await this.handshakes.pruneExpired();
         })
         .catch((err: unknown) => this.logger.warn({ err }, 'scheduled token refresh pass failed'))
         .finally(() => {

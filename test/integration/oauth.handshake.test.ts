@@ -308,6 +308,21 @@ describe('OAuth handshake', () => {
     expect(bad.body.errors![0]!.message).toMatch(/OAuth not supported/);
   });
 
+  it('prunes handshakes that ended more than a day ago, and only those', async () => {
+    const old = await createOAuthConnection(world);
+    const fresh = await createOAuthConnection(world);
+    await world.gateway.dataSource.query(
+      `UPDATE oauth_flows SET expires_at = now() - interval '25 hours' WHERE connection_id = $1`,
+      [old.id],
+    );
+    expect(await world.gateway.services.handshakes.pruneExpired()).toBeGreaterThanOrEqual(1);
+    const left = await world.gateway.dataSource.query(
+      'SELECT connection_id FROM oauth_flows WHERE connection_id = ANY($1::uuid[])',
+      [[old.id, fresh.id]],
+    );
+    expect(left.map((r: { connection_id: string }) => r.connection_id)).toEqual([fresh.id]);
+  });
+
   it('needs the ticket (or the owner key) to open the oauth URL', async () => {
     const { id, apiKey } = await createOAuthConnection(world);
     expect((await world.browser().get(`${PUBLIC_URL}/api/v1/connections/${id}/oauth`)).status).toBe(400);
