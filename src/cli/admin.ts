@@ -4,7 +4,8 @@
  *   keys create --owner <name>     {"ownerId","apiKey"}: the key is shown this once
  *   keys list --owner <name>       {"ownerId","keys":[{id,prefix,createdAt,revokedAt}]}
  *   keys revoke <prefix or id>     {"id","prefix","revoked":true}
- *   secrets reseal                 {"resealed":N}: every secret re-sealed under ENCRYPTION_KEY
+ *   secrets reseal                 {"resealed":N,"unreadable":[ids]}: every secret re-sealed under
+ *                                  ENCRYPTION_KEY; ids no configured key opens are listed, untouched
  *
  * Exactly one JSON object goes to stdout; messages go to stderr; exit 0 on success, 1 on a
  * failure, 2 on a usage error.
@@ -55,7 +56,7 @@ function parseCommand(argv: string[]): Command {
     return (s) => s.owners.revokeKey(ref);
   }
   if (group === 'secrets' && action === 'reseal' && rest.length === 0 && !owner) {
-    return async (s) => ({ resealed: await s.connections.resealSecrets() });
+    return (s) => s.connections.resealSecrets();
   }
   throw new UsageError(`unknown command: ${positionals.join(' ') || '(none)'}`);
 }

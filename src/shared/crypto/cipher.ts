@@ -33,8 +33,9 @@ export function keyIdOf(key: Buffer): string {
   return createHash('sha256').update('alumia/key-id/').update(key).digest('hex').slice(0, 12);
 }
 
+/** JSON of the parts, so no choice of table, row or field can collide with another (no separator games). */
 function aad(keyId: string, context: SealContext): Buffer {
-  return Buffer.from(`${VERSION}|${keyId}|${context.table}|${context.rowId}|${context.field}`, 'utf8');
+  return Buffer.from(JSON.stringify([VERSION, keyId, context.table, context.rowId, context.field]), 'utf8');
 }
 
 export class SecretCipher {
