@@ -2,7 +2,7 @@
  * Wires repositories and services once per process. main, the admin CLI and the tests build
  * the same graph, so what the tests exercise is what runs.
  */
-import type { DataSource } from 'typeorm';
+import type { DataSource } from './db/data-source';
 import type { Catalog } from './connectors/catalog';
 import { ConnectorService } from './connectors/connector.service';
 import { ConnectionRepository } from './connections/connection.repository';

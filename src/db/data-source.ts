@@ -4,6 +4,9 @@
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
+
+/** Re-exported so the composition root can name the type without importing TypeORM itself. */
+export type { DataSource };
 import { entities } from './entities';
 import { migrations } from './migrations';
 
