@@ -1,0 +1,127 @@
+/** Configuration (contract §1): defaults, and a ConfigError naming the variable for every bad value. */
+import path from 'node:path';
+import { ConfigError, loadConfig, slugToEnvName } from '../../src/config';
+
+const KEY = Buffer.alloc(32, 9).toString('base64');
+const OTHER_KEY = Buffer.alloc(32, 10).toString('base64');
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      isProduction: false,
+      host: '127.0.0.1',
+      port: 4000,
+      publicUrl: 'http://localhost:4000',
+      databaseUrl: undefined,
+      encryptionKey: undefined,
+      encryptionKeysPrevious: [],
+      connectorsFile: undefined,
+      runtimeToken: undefined,
+      tokenRefreshAheadSeconds: 300,
+      graphqlIntrospection: true,
+      returnUrlAllowlist: [],
+    });
+    expect(config.dataDir).toBe(path.resolve('./.data'));
+    expect(path.isAbsolute(config.dataDir)).toBe(true);
+    expect(config.oauthClients.size).toBe(0);
+  });
+
+  it('derives the default PUBLIC_URL from PORT and strips a trailing slash from a given one', () => {
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://gw.example.com/base/' }).publicUrl).toBe(
+      'https://gw.example.com/base',
+    );
+  });
+
+  it('resolves DATA_DIR to an absolute path', () => {
+    expect(loadConfig({ DATA_DIR: 'relative/dir' }).dataDir).toBe(path.resolve('relative/dir'));
+  });
+
+  it('decodes ENCRYPTION_KEY and every ENCRYPTION_KEYS_PREVIOUS entry', () => {
+    const config = loadConfig({ ENCRYPTION_KEY: KEY, ENCRYPTION_KEYS_PREVIOUS: ` ${OTHER_KEY} , ${KEY}` });
+    expect(config.encryptionKey).toEqual(Buffer.alloc(32, 9));
+    expect(config.encryptionKeysPrevious).toEqual([Buffer.alloc(32, 10), Buffer.alloc(32, 9)]);
+  });
+
+  it('accepts a postgres DATABASE_URL when ENCRYPTION_KEY is set', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://u@db/x', ENCRYPTION_KEY: KEY });
+    expect(config.databaseUrl).toBe('postgresql://u@db/x');
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ['PORT', { PORT: 'abc' }],
+    ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: '-1' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'ftp://x' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'not a url' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'https://gw.example.com/?a=b' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://x', ENCRYPTION_KEY: KEY }],
+    ['ENCRYPTION_KEY', { ENCRYPTION_KEY: Buffer.alloc(16, 1).toString('base64') }],
+    ['ENCRYPTION_KEY', { ENCRYPTION_KEY: Buffer.alloc(33, 1).toString('base64') }],
+    ['ENCRYPTION_KEY', { ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('hex') }],
+    ['ENCRYPTION_KEY', { ENCRYPTION_KEY: 'not*base64*at*all' }],
+    ['ENCRYPTION_KEYS_PREVIOUS', { ENCRYPTION_KEY: KEY, ENCRYPTION_KEYS_PREVIOUS: `${OTHER_KEY},short` }],
+    ['ENCRYPTION_KEY', { NODE_ENV: 'production' }],
+    ['ENCRYPTION_KEY', { DATABASE_URL: 'postgres://u@db/x' }],
+    ['GRAPHQL_INTROSPECTION', { GRAPHQL_INTROSPECTION: 'maybe' }],
+    ['TOKEN_REFRESH_AHEAD_SECONDS', { TOKEN_REFRESH_AHEAD_SECONDS: '1.5' }],
+    ['RUNTIME_TOKEN', { RUNTIME_TOKEN: 'too-short' }],
+    ['RETURN_URL_ALLOWLIST', { RETURN_URL_ALLOWLIST: 'https://ok.example,javascript:alert(1)' }],
+  ])('refuses a bad %s with a ConfigError naming it (%j)', (variable, env) => {
+    const error = configError(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`${variable}:`)).toBe(true);
+  });
+
+  it('does not echo a rejected ENCRYPTION_KEY value in the error', () => {
+    const bad = Buffer.alloc(32, 1).toString('hex');
+    expect(configError({ ENCRYPTION_KEY: bad }).message).not.toContain(bad);
+  });
+
+  it('turns introspection off in production by default, and on again with GRAPHQL_INTROSPECTION=true', () => {
+    expect(loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY }).graphqlIntrospection).toBe(false);
+    expect(
+      loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY, GRAPHQL_INTROSPECTION: 'true' })
+        .graphqlIntrospection,
+    ).toBe(true);
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false' }).graphqlIntrospection).toBe(false);
+  });
+
+  it('keeps only OAuth clients with both a client id and a client secret, keyed by env spelling', () => {
+    const config = loadConfig({
+      CONNECTOR_GITHUB_CLIENT_ID: 'gh-id',
+      CONNECTOR_GITHUB_CLIENT_SECRET: 'gh-secret',
+      CONNECTOR_GOOGLE_DRIVE_CLIENT_ID: 'gd-id',
+      CONNECTOR_GOOGLE_DRIVE_CLIENT_SECRET: 'gd-secret',
+      CONNECTOR_SLACK_CLIENT_ID: 'only-id',
+      CONNECTOR_NOTION_CLIENT_SECRET: 'only-secret',
+      CONNECTOR_LINEAR_CLIENT_ID: 'id',
+      CONNECTOR_LINEAR_CLIENT_SECRET: '   ',
+    });
+    expect([...config.oauthClients.keys()].sort()).toEqual(['GITHUB', 'GOOGLE_DRIVE']);
+    expect(config.oauthClients.get('GOOGLE_DRIVE')).toEqual({ clientId: 'gd-id', clientSecret: 'gd-secret' });
+  });
+});
+
+describe('slugToEnvName', () => {
+  it.each([
+    ['google-drive', 'GOOGLE_DRIVE'],
+    ['github', 'GITHUB'],
+    ['microsoft-teams', 'MICROSOFT_TEAMS'],
+    ['a.b-c9', 'A_B_C9'],
+  ])('spells %s as %s', (slug, env) => {
+    expect(slugToEnvName(slug)).toBe(env);
+  });
+});
