@@ -78,10 +78,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const auth = requireCaller(services.owners);
 
   const api = express.Router();
-  api.use(json);
   // The browser's OAuth doors come before the Bearer check; the others carry their own.
-  api.use(oauthRoutes(services, { secureCookies: deps.config.publicUrl.startsWith('https:') }));
+  api.use(oauthRoutes(services, { secureCookies: deps.config.publicUrl.startsWith('https:'), json }));
+  // Authenticate before reading a body: an anonymous caller's bytes are never parsed.
   api.use(auth);
+  api.use(json);
   api.use(connectorRoutes(services));
   api.use(connectionRoutes(services));
   api.use(notFoundRoute);
@@ -96,8 +97,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   await apollo.start();
   app.use(
     '/graphql',
-    json,
     auth,
+    json,
     expressMiddleware<GraphQLContext>(apollo, {
       context: async ({ res }) => ({ caller: callerOf(res), services }),
     }),

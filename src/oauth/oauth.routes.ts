@@ -55,7 +55,10 @@ function returnUrl(outcome: CallbackOutcome): string | null {
   return url.toString();
 }
 
-export function oauthRoutes(services: Services, options: { secureCookies: boolean }): Router {
+export function oauthRoutes(
+  services: Services,
+  options: { secureCookies: boolean; json: RequestHandler },
+): Router {
   const router = Router();
   const auth = requireCaller(services.owners);
 
@@ -119,7 +122,7 @@ export function oauthRoutes(services: Services, options: { secureCookies: boolea
   });
 
   /** Begins a fresh handshake for an OAuth connection in any live status (re-authorisation). */
-  router.post('/connections/:id/oauth', auth, async (req, res) => {
+  router.post('/connections/:id/oauth', auth, options.json, async (req, res) => {
     const input = await validateInput(ReauthorizeDto, req.body === undefined ? {} : req.body);
     const outcome = await services.connections.reauthorize(
       callerOf(res),

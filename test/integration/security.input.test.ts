@@ -61,6 +61,23 @@ describe('security: input handling', () => {
   }
 
   describe('bodies', () => {
+    it('authenticates before reading a body: an anonymous malformed or oversized body is 401', async () => {
+      for (const path of ['/api/v1/connections', '/graphql']) {
+        const malformed = await call(gw, 'POST', path, {
+          key: null,
+          raw: '{"connectorSlug":',
+          headers: { 'content-type': 'application/json' },
+        });
+        expect(malformed.status).toBe(401);
+        const oversized = await call(small, 'POST', path, {
+          key: null,
+          raw: JSON.stringify({ connectorSlug: 'x'.repeat(8192) }),
+          headers: { 'content-type': 'application/json' },
+        });
+        expect(oversized.status).toBe(401);
+      }
+    });
+
     it.each([
       ['truncated JSON', '{"connectorSlug":'],
       ['single quotes', "{'connectorSlug':'stripe'}"],
