@@ -92,27 +92,9 @@ export class ConnectionRepository {
     return qb.getMany();
   }
 
-  /** Stores a sealed secret on a live connection and marks it connected. */
-  async storeSecretAndConnect(
-    ownerId: string,
-    id: string,
-    sealed: Sealed,
-    now: Date,
-  ): Promise<Connection | null> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(Connection)
-      .set({
-        secret: sealed,
-        status: 'connected',
-        lastError: null,
-        updatedAt: now,
-        connectedAt: () => `COALESCE("connected_at", :now)`,
-      })
-      .setParameter('now', now)
-      .where('id = :id AND owner_id = :ownerId AND deleted_at IS NULL', { id, ownerId })
-      .execute();
-    return result.affected ? this.findLiveOfOwner(ownerId, id) : null;
+  /** Stores a sealed secret on the owner's live connection and marks it connected. */
+  storeSecretAndConnect(ownerId: string, id: string, sealed: Sealed, now: Date): Promise<Connection | null> {
+    return this.markConnected(id, ownerId, { secret: sealed }, now);
   }
 
   /**
@@ -143,23 +125,44 @@ export class ConnectionRepository {
   }
 
   /** Stores a fresh token set from a completed handshake: connected, error cleared. */
-  async storeTokens(id: string, tokens: StoredTokens, now: Date): Promise<Connection | null> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(Connection)
-      .set({
+  storeTokens(id: string, tokens: StoredTokens, now: Date): Promise<Connection | null> {
+    return this.markConnected(
+      id,
+      undefined,
+      {
         secret: tokens.sealed,
         tokenExpiresAt: tokens.expiresAt,
         scopes: tokens.scopes,
         account: tokens.account,
+      },
+      now,
+    );
+  }
+
+  /**
+   * The one way a live connection becomes connected: its new secret (and facts about it)
+   * stored, the error cleared, `connectedAt` set the first time only.
+   */
+  private async markConnected(
+    id: string,
+    ownerId: string | undefined,
+    fields: Pick<Partial<Connection>, 'secret' | 'tokenExpiresAt' | 'scopes' | 'account'>,
+    now: Date,
+  ): Promise<Connection | null> {
+    const query = this.dataSource
+      .createQueryBuilder()
+      .update(Connection)
+      .set({
+        ...fields,
         status: 'connected',
         lastError: null,
         updatedAt: now,
         connectedAt: () => `COALESCE("connected_at", :now)`,
       })
       .setParameter('now', now)
-      .where('id = :id AND deleted_at IS NULL', { id })
-      .execute();
+      .where('id = :id AND deleted_at IS NULL', { id });
+    if (ownerId !== undefined) query.andWhere('owner_id = :ownerId', { ownerId });
+    const result = await query.execute();
     return result.affected ? this.findLiveById(id) : null;
   }
 

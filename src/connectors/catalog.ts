@@ -7,9 +7,11 @@ import type { CatalogEntry } from './catalog.types';
 import type { ConnectorDefinition } from './connector.types';
 import { apiKeyConnectors } from './builtin/api-key-connectors';
 import { oauthConnectors } from './builtin/oauth-connectors';
+import { oauthSuiteConnectors } from './builtin/oauth-suite-connectors';
 import { otherConnectors } from './builtin/other-connectors';
 
 export const builtinConnectors: readonly ConnectorDefinition[] = [
+  ...oauthSuiteConnectors,
   ...oauthConnectors,
   ...apiKeyConnectors,
   ...otherConnectors,
