@@ -23,6 +23,11 @@ function browserPage(res: Response): void {
   res.setHeader('Referrer-Policy', 'no-referrer');
 }
 
+/** The ticket of an `oauthUrl` this gateway handed out. */
+function ticketOf(oauthUrl: string): string {
+  return new URL(oauthUrl).searchParams.get('ticket') ?? '';
+}
+
 function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json';
 }
@@ -63,10 +68,7 @@ export function oauthRoutes(
   const auth = requireCaller(services.owners);
 
   /** Opens a handshake's ticket: the browser-binding cookie, then 302 to the provider. */
-  const openAndRedirect = async (res: Response, connectionId: string, oauthUrlOrTicket: string) => {
-    const ticket = oauthUrlOrTicket.includes('?')
-      ? (new URL(oauthUrlOrTicket).searchParams.get('ticket') ?? '')
-      : oauthUrlOrTicket;
+  const openAndRedirect = async (res: Response, connectionId: string, ticket: string) => {
     const opened = await services.handshakes.open(connectionId, ticket);
     res.setHeader(
       'Set-Cookie',
@@ -96,7 +98,7 @@ export function oauthRoutes(
       id,
       queryString(req, 'returnTo'),
     );
-    await openAndRedirect(res, id, oauthUrl);
+    await openAndRedirect(res, id, ticketOf(oauthUrl));
   });
 
   /** The provider's redirect target (no Bearer): state, cookie and `iss` decide. */
@@ -158,7 +160,7 @@ export function oauthRoutes(
         .json({ connection: toConnectionView(outcome.connection), oauthUrl });
       return;
     }
-    await openAndRedirect(res, outcome.connection.id, oauthUrl);
+    await openAndRedirect(res, outcome.connection.id, ticketOf(oauthUrl));
   });
 
   return router;
