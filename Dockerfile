@@ -7,6 +7,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json codegen.ts .swcrc ./
 COPY schema ./schema
+COPY openapi ./openapi
 COPY src ./src
 USER node
 EXPOSE 4000

@@ -1,7 +1,9 @@
 /**
  * GraphQL code generation from the SDL in schema/ (the source of truth):
  * - resolver types for the server, with the GraphQL types mapped to our entities and domain types;
- * - a typed document set for clients (used by the test suite), from test/graphql/*.graphql.
+ * - a typed document set for clients (used by the test suite), from test/graphql/*.graphql;
+ * - the typed documents of the example client (examples/graphql.ts), from examples/graphql/*.graphql.
+ * Documents are given per output (a root `documents` would be merged into every output).
  * `npm run generate` writes them; CI runs `graphql-codegen --check` so they never drift.
  */
 import type { CodegenConfig } from '@graphql-codegen/cli';
@@ -19,7 +21,6 @@ const enumValues = {
 
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',
-  documents: 'test/graphql/*.graphql',
   ignoreNoDocuments: false,
   generates: {
     'src/graphql/generated/resolvers.ts': {
@@ -39,17 +40,31 @@ const config: CodegenConfig = {
           RevokePayload: '../../connections/connection.service#RevokeOutcome',
           ReauthorizePayload: '../../connections/connection.service#ReauthorizeOutcome',
           ConnectionList: '../../connections/connection.service#ConnectionPage',
+          BrowserSession: '../../sessions/browser-session.entity#BrowserSession as BrowserSessionEntity',
+          CreateSessionPayload: '../../sessions/session.service#CreatedSession',
+          RevokeSessionPayload: '../../sessions/session.service#RevokedSession',
         },
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
       },
     },
     'test/graphql/generated/': {
+      documents: 'test/graphql/*.graphql',
       preset: 'client',
       presetConfig: { fragmentMasking: false },
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
         scalars: { DateTime: 'string', JSONObject: 'Record<string, unknown>' },
+      },
+    },
+    'examples/generated/graphql/': {
+      documents: 'examples/graphql/*.graphql',
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        scalars: { DateTime: 'string', JSONObject: 'Record<string, string>' },
       },
     },
   },

@@ -11,6 +11,7 @@ export default tseslint.config(
       '.data',
       'src/graphql/generated',
       'test/graphql/generated',
+      'examples/generated',
       'test-output',
       '**/*.mjs',
       '**/*.js',

@@ -3,26 +3,38 @@
  * the error middleware. No listening, no process concerns: main and the tests both call it.
  */
 import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config';
+import { connectPageRoutes } from './connect-page/connect-page.routes';
 import type { Services } from './container';
 import { connectionRoutes } from './connections/connection.routes';
 import { connectorRoutes } from './connectors/connector.routes';
+import { docsRoutes } from './docs/docs.routes';
 import type { GraphQLContext } from './graphql/context';
 import { createApolloServer } from './graphql/server';
 import { callerOf, requireCaller } from './http/auth.middleware';
 import { errorMiddleware, notFoundRoute } from './http/error.middleware';
 import { oauthRoutes } from './oauth/oauth.routes';
+import { openapiRoutes } from './openapi/openapi.routes';
 import { runtimeRoutes } from './runtime/runtime.routes';
+import { sessionRoutes } from './sessions/session.routes';
 import type { Logger } from './shared/logger';
 
 export interface AppDeps {
   config: Pick<
     Config,
-    'bodyLimitBytes' | 'graphqlIntrospection' | 'isProduction' | 'trustProxy' | 'publicUrl' | 'runtimeToken'
+    | 'bodyLimitBytes'
+    | 'graphqlIntrospection'
+    | 'isProduction'
+    | 'trustProxy'
+    | 'publicUrl'
+    | 'runtimeToken'
+    | 'corsOrigins'
+    | 'docsEnabled'
   >;
   services: Services;
   logger: Logger;
@@ -73,21 +85,47 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     const ready = await deps.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
   });
+  // The docs pages (/docs, /graphiql) need no key; the calls they make carry the user's own.
+  if (deps.config.docsEnabled) app.use(docsRoutes());
 
   const json = express.json({ limit: deps.config.bodyLimitBytes, strict: true });
-  const auth = requireCaller(services.owners);
+  // An owner's API key, or a browser session's token (the sessions routes refuse the latter).
+  const auth = requireCaller(services.owners, services.sessions);
+  const secureCookies = deps.config.publicUrl.startsWith('https:');
+
+  if (deps.config.corsOrigins.length > 0) {
+    // Frontends on CORS_ORIGINS send a session token in the Authorization header, never cookies.
+    // Preflights are answered here, before any authentication.
+    app.use(
+      ['/api/v1', '/graphql'],
+      cors({
+        origin: deps.config.corsOrigins,
+        credentials: false,
+        allowedHeaders: ['Authorization', 'Content-Type', 'apollo-require-preflight'],
+        exposedHeaders: ['WWW-Authenticate', 'X-Request-Id', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
+  }
 
   const api = express.Router();
+  // The API's own description is public: served before any Bearer check.
+  api.use(openapiRoutes());
   // The browser's OAuth doors come before the Bearer check; the others carry their own.
-  api.use(oauthRoutes(services, { secureCookies: deps.config.publicUrl.startsWith('https:'), json }));
+  api.use(oauthRoutes(services, { secureCookies, json }));
   // Authenticate before reading a body: an anonymous caller's bytes are never parsed.
   api.use(auth);
   api.use(json);
   api.use(connectorRoutes(services));
   api.use(connectionRoutes(services));
+  api.use(sessionRoutes(services));
   api.use(notFoundRoute);
   app.use('/api/v1', api);
   app.use('/internal/v1', runtimeRoutes(services, deps.config.runtimeToken), notFoundRoute);
+  app.use(
+    '/connect',
+    connectPageRoutes(services, { secureCookies, bodyLimitBytes: deps.config.bodyLimitBytes }),
+  );
 
   const apollo = createApolloServer({
     introspection: deps.config.graphqlIntrospection,

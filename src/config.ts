@@ -41,7 +41,11 @@ export interface Config {
   /** How often the scheduled refresh pass runs; 0 turns it off. */
   tokenRefreshIntervalSeconds: number;
   returnUrlAllowlist: string[];
+  /** Browser origins allowed to call /api/v1 and /graphql cross-origin (CORS); empty: none. */
+  corsOrigins: string[];
   graphqlIntrospection: boolean;
+  /** Serve the docs pages (/docs, /graphiql); default on except under NODE_ENV=production. */
+  docsEnabled: boolean;
   bodyLimitBytes: number;
   logLevel: string;
   shutdownTimeoutMs: number;
@@ -84,6 +88,15 @@ function httpUrl(name: string, raw: string): URL {
     throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
   }
   return url;
+}
+
+/** A comma-separated list of http(s) origins. */
+function origins(env: Env, name: string): string[] {
+  return (str(env, name) ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => httpUrl(name, part).origin);
 }
 
 /** Decodes a base64 32-byte key; strict, so a truncated or hex key is refused rather than misused. */
@@ -161,11 +174,8 @@ export function loadConfig(env: Env = process.env): Config {
     .filter((part) => part !== '')
     .map((part) => parseKey('ENCRYPTION_KEYS_PREVIOUS', part));
 
-  const returnUrlAllowlist = (str(env, 'RETURN_URL_ALLOWLIST') ?? '')
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '')
-    .map((part) => httpUrl('RETURN_URL_ALLOWLIST', part).origin);
+  const returnUrlAllowlist = origins(env, 'RETURN_URL_ALLOWLIST');
+  const corsOrigins = origins(env, 'CORS_ORIGINS');
 
   const runtimeToken = str(env, 'RUNTIME_TOKEN');
   if (runtimeToken !== undefined && runtimeToken.length < 32) {
@@ -189,7 +199,9 @@ export function loadConfig(env: Env = process.env): Config {
     tokenRefreshAheadSeconds: int(env, 'TOKEN_REFRESH_AHEAD_SECONDS', 300, 0, 86_400),
     tokenRefreshIntervalSeconds: int(env, 'TOKEN_REFRESH_INTERVAL_SECONDS', 60, 0, 86_400),
     returnUrlAllowlist,
+    corsOrigins,
     graphqlIntrospection: bool(env, 'GRAPHQL_INTROSPECTION', !isProduction),
+    docsEnabled: bool(env, 'DOCS_ENABLED', !isProduction),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 102_400, 1_024, 10_485_760),
     logLevel: logLevel(env, nodeEnv),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),

@@ -16,6 +16,8 @@ import { TokenService } from './oauth/token.service';
 import { OwnerRepository } from './owners/owner.repository';
 import { OwnerService } from './owners/owner.service';
 import { RuntimeService } from './runtime/runtime.service';
+import { SessionRepository } from './sessions/session.repository';
+import { SessionService } from './sessions/session.service';
 import type { Clock } from './shared/clock';
 import type { SecretCipher } from './shared/crypto/cipher';
 import type { Logger } from './shared/logger';
@@ -41,6 +43,7 @@ export interface Services {
   tokens: TokenService;
   runtime: RuntimeService;
   providerRevocation: ProviderRevocation;
+  sessions: SessionService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -79,5 +82,6 @@ export function createServices(deps: ServiceDeps): Services {
     deps.publicUrl,
   );
   const runtime = new RuntimeService(connectionRepository, secrets, tokens, deps.logger);
-  return { owners, connectors, connections, handshakes, tokens, runtime, providerRevocation };
+  const sessions = new SessionService(new SessionRepository(deps.dataSource), connectors, deps.clock);
+  return { owners, connectors, connections, handshakes, tokens, runtime, providerRevocation, sessions };
 }

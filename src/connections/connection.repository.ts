@@ -34,6 +34,8 @@ export interface ListQuery {
   limit: number;
   after?: ListPosition;
   connectorSlug?: string;
+  /** Only connections of these connectors (a restricted browser session's view). */
+  connectorSlugs?: readonly string[];
   status?: ConnectionStatus;
 }
 
@@ -82,6 +84,8 @@ export class ConnectionRepository {
       .limit(query.limit);
     if (query.connectorSlug !== undefined)
       qb.andWhere('c.connector_slug = :slug', { slug: query.connectorSlug });
+    if (query.connectorSlugs !== undefined)
+      qb.andWhere('c.connector_slug = ANY(:slugs)', { slugs: [...query.connectorSlugs] });
     if (query.status !== undefined) qb.andWhere('c.status = :status', { status: query.status });
     if (query.after) {
       qb.andWhere('(c.created_at, c.id) < (:afterAt, :afterId)', {

@@ -1,8 +1,9 @@
 /**
  * Connections: the one place of their rules, called alike by REST routes and GraphQL resolvers.
- * Every method takes the caller and only ever touches the caller's rows.
+ * Every method takes the caller and only ever touches the caller's rows; a browser session
+ * restricted to some connectors sees the connections of the others as if they did not exist.
  */
-import type { Caller } from '../owners/owner.service';
+import { mayUseConnector, type Caller } from '../owners/owner.service';
 import type { ConnectorService } from '../connectors/connector.service';
 import { SLUG_PATTERN } from '../connectors/connector.validation';
 import type { CatalogEntry } from '../connectors/catalog.types';
@@ -84,10 +85,15 @@ export class ConnectionService {
         { field: 'connectorSlug', message: 'must be a connector slug (lowercase letters, digits and -)' },
       ]);
     }
+    const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
+    if (input.connectorSlug !== undefined && !mayUseConnector(caller, input.connectorSlug)) {
+      return { connections: [], nextCursor: null };
+    }
     const rows = await this.connections.listLiveOfOwner(caller.ownerId, {
       limit: limit + 1,
-      after: input.cursor === undefined ? undefined : decodeCursor(input.cursor),
+      after,
       connectorSlug: input.connectorSlug,
+      connectorSlugs: caller.allowedConnectors ?? undefined,
       status: input.status as ConnectionStatus | undefined,
     });
     const page = rows.slice(0, limit);
@@ -96,17 +102,23 @@ export class ConnectionService {
   }
 
   async get(caller: Caller, id: string): Promise<Connection> {
-    const connection = await this.connections.findLiveOfOwner(caller.ownerId, this.checkId(id));
+    const connection = await this.find(caller, id);
     if (!connection) throw this.notFound();
     return connection;
   }
 
   /** Like get, but null instead of NOT_FOUND (GraphQL's nullable `connection(id)`); ids are still checked. */
   async find(caller: Caller, id: string): Promise<Connection | null> {
-    return this.connections.findLiveOfOwner(caller.ownerId, this.checkId(id));
+    const connection = await this.connections.findLiveOfOwner(caller.ownerId, this.checkId(id));
+    return connection && mayUseConnector(caller, connection.connectorSlug) ? connection : null;
   }
 
   async connect(caller: Caller, input: ConnectDto): Promise<ConnectOutcome> {
+    if (!mayUseConnector(caller, input.connectorSlug)) {
+      throw new BadRequestError(`Connector "${input.connectorSlug}" is not allowed for this session.`, [
+        { field: 'connectorSlug', message: 'is not allowed for this session' },
+      ]);
+    }
     const connector = this.connectors.find(input.connectorSlug);
     if (!connector) {
       throw new BadRequestError(`Unknown connector "${input.connectorSlug}".`, [
@@ -158,6 +170,8 @@ export class ConnectionService {
   }
 
   async revoke(caller: Caller, id: string): Promise<RevokeOutcome> {
+    // A restricted session may only revoke what it can see.
+    if (caller.allowedConnectors) await this.get(caller, id);
     const revoked = await this.connections.revokeLive(caller.ownerId, this.checkId(id), this.clock.now());
     if (!revoked) throw this.notFound();
     const { connection, previousSecret } = revoked;

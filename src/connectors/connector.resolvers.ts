@@ -6,12 +6,12 @@ export const connectorResolvers: Resolvers = {
   AuthType: { OAUTH: 'oauth', API_KEY: 'api_key', NONE: 'none' },
   Query: {
     connectors: (_, args, ctx) => [
-      ...ctx.services.connectors.list({
-        authType: args.authType ?? undefined,
-        availability: args.availability ?? undefined,
-      }),
+      ...ctx.services.connectors.list(
+        { authType: args.authType ?? undefined, availability: args.availability ?? undefined },
+        ctx.caller,
+      ),
     ],
-    connector: (_, args, ctx) => ctx.services.connectors.find(args.slug) ?? null,
+    connector: (_, args, ctx) => ctx.services.connectors.find(args.slug, ctx.caller) ?? null,
   },
   Connector: {
     // The same allow-list as REST decides what is public.

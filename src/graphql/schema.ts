@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { connectionResolvers } from '../connections/connection.resolvers';
 import { connectorResolvers } from '../connectors/connector.resolvers';
+import { sessionResolvers } from '../sessions/session.resolvers';
 import type { Resolvers } from './generated/resolvers';
 
 export const SCHEMA_DIR = path.resolve(__dirname, '../../schema');
@@ -23,4 +24,5 @@ export const resolvers: Resolvers = {
   ...connectorResolvers,
   ...connectionResolvers,
   Query: { ...connectorResolvers.Query, ...connectionResolvers.Query },
+  Mutation: { ...connectionResolvers.Mutation, ...sessionResolvers.Mutation },
 };

@@ -1,9 +1,10 @@
 /**
  * Bearer authentication shared by REST and GraphQL. Missing, malformed, unknown and revoked keys
- * get the same 401 (same body, same WWW-Authenticate), so a key's state cannot be probed.
+ * (and session tokens, where they are accepted) get the same 401 (same body, same
+ * WWW-Authenticate), so a token's state cannot be probed.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Caller, OwnerService } from '../owners/owner.service';
+import type { Caller } from '../owners/owner.service';
 import { UnauthorizedError } from '../shared/errors';
 
 const BEARER = /^Bearer +([^\s]+) *$/i;
@@ -14,10 +15,20 @@ export function bearerToken(req: Request): string | undefined {
   return header ? BEARER.exec(header)?.[1] : undefined;
 }
 
-export function requireCaller(owners: OwnerService): RequestHandler {
+/** Resolves one kind of Bearer token (owner API keys, browser sessions); undefined when not its own or not live. */
+export interface BearerAuthenticator {
+  authenticate(token: string): Promise<Caller | undefined>;
+}
+
+/** Accepts a token that any of the authenticators knows (each rejects other formats without a lookup). */
+export function requireCaller(...authenticators: BearerAuthenticator[]): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const token = bearerToken(req);
-    const caller = token === undefined ? undefined : await owners.authenticate(token);
+    let caller: Caller | undefined;
+    for (const authenticator of authenticators) {
+      if (caller || token === undefined) break;
+      caller = await authenticator.authenticate(token);
+    }
     if (!caller) throw new UnauthorizedError();
     res.locals.caller = caller;
     next();

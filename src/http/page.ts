@@ -2,7 +2,7 @@
  * The small, self-contained page a browser sees at the end of an OAuth handshake (or when a sign-in
  * link is no good). No scripts, no external assets; every interpolated value is escaped.
  */
-function escapeHtml(value: string): string {
+export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 

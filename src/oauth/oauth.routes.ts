@@ -65,7 +65,7 @@ export function oauthRoutes(
   options: { secureCookies: boolean; json: RequestHandler },
 ): Router {
   const router = Router();
-  const auth = requireCaller(services.owners);
+  const auth = requireCaller(services.owners, services.sessions);
 
   /** Opens a handshake's ticket: the browser-binding cookie, then 302 to the provider. */
   const openAndRedirect = async (res: Response, connectionId: string, ticket: string) => {
@@ -155,9 +155,8 @@ export function oauthRoutes(
       outcome.oauthUrl ??
       (await services.connections.reauthorize(caller, outcome.connection.id, input.returnTo)).oauthUrl;
     if (wantsJson(req)) {
-      res
-        .status(outcome.created ? 201 : 200)
-        .json({ connection: toConnectionView(outcome.connection), oauthUrl });
+      // Contract §3: 200 whether the connection was created or reused (POST says which by 201/200).
+      res.json({ connection: toConnectionView(outcome.connection), oauthUrl });
       return;
     }
     await openAndRedirect(res, outcome.connection.id, ticketOf(oauthUrl));

@@ -6,15 +6,20 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const KEY_PATTERN = /^alm_live_[0-9A-Za-z]{32}$/;
 const DISPLAY_CHARS = 6;
 
-export function generateApiKey(): string {
+/** `length` uniformly random base62 characters (32 of them carry about 190 bits). */
+export function randomBase62(length = 32): string {
   let out = '';
-  while (out.length < 32) {
+  while (out.length < length) {
     for (const byte of randomBytes(48)) {
       // 248 = 4 * 62: rejecting larger bytes keeps every character equally likely.
-      if (byte < 248 && out.length < 32) out += BASE62[byte % 62];
+      if (byte < 248 && out.length < length) out += BASE62[byte % 62];
     }
   }
-  return API_KEY_PREFIX + out;
+  return out;
+}
+
+export function generateApiKey(): string {
+  return API_KEY_PREFIX + randomBase62(32);
 }
 
 export function isWellFormedApiKey(value: string): boolean {

@@ -7,10 +7,20 @@ import type { Clock } from '../shared/clock';
 import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './api-key';
 import type { OwnerRepository } from './owner.repository';
 
-/** Who is calling: resolved from the Bearer key once per request, passed to every service call. */
+/** Who is calling: resolved from the Bearer token once per request, passed to every service call. */
 export interface Caller {
   ownerId: string;
+  /** The API key; for a browser session, the key that created it. */
   keyId: string;
+  /** Set when the caller is a browser session (`alm_sess_…`) rather than the owner's API key. */
+  sessionId?: string;
+  /** A browser session's connector restriction; null or absent: every connector. */
+  allowedConnectors?: string[] | null;
+}
+
+/** Whether the caller may see and use this connector (a browser session may be restricted). */
+export function mayUseConnector(caller: Caller, slug: string): boolean {
+  return !caller.allowedConnectors || caller.allowedConnectors.includes(slug);
 }
 
 export interface CreatedKey {

@@ -28,6 +28,9 @@ export async function validateInput<T extends object>(Dto: new () => T, input: u
   }
   const instance = new Dto();
   for (const [key, value] of Object.entries(input)) {
+    // Keys the object inherits are refused below. Not set on the instance: an own `constructor`
+    // would hide the DTO class from class-validator, which then reports a field-less error.
+    if (key in Object.prototype) continue;
     // defineProperty, not assignment: a JSON key "__proto__" must stay a plain (and rejected) field.
     Object.defineProperty(instance, key, { value, enumerable: true, writable: true, configurable: true });
   }

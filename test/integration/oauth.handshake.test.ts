@@ -230,7 +230,7 @@ describe('OAuth handshake', () => {
     const json = await api.get(`/api/v1/connections/oauth/start?connectorSlug=${world.slug}&label=Work`, {
       headers: { accept: 'application/json' },
     });
-    expect(json.status).toBe(201);
+    expect(json.status).toBe(200);
     expect(json.body.oauthUrl).toContain(`/api/v1/connections/${json.body.connection.id}/oauth?ticket=`);
     expect(json.body.connection.label).toBe('Work');
     const redirect = await api.get(`/api/v1/connections/oauth/start?connectorSlug=${world.slug}`);

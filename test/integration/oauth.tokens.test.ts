@@ -2,7 +2,7 @@
  * Staying connected (security.md promise 7), provider revocation, and the runtime credentials
  * endpoint (contract §6), against the fixture provider.
  */
-import { client } from '../support/http';
+import { client, request } from '../support/http';
 import { startGateway } from '../support/gateway';
 import {
   consent,
@@ -263,9 +263,8 @@ describe('two gateway instances on one database', () => {
       .map(([k, v]) => `${k}=${v.value}`)
       .join('; ');
     const callback = new URL(callbackUrl);
-    const res = await fetch(`${second.baseUrl}${callback.pathname}${callback.search}`, {
+    const res = await request('GET', `${second.baseUrl}${callback.pathname}${callback.search}`, {
       headers: { cookie, accept: 'text/html' },
-      redirect: 'manual',
     });
     expect(res.status).toBe(200);
     const record = await client(second.baseUrl, apiKey).get(`/api/v1/connections/${id}`);

@@ -1,8 +1,11 @@
 /**
  * A browser's part of an OAuth flow in plain HTTP: it follows nothing by itself, keeps cookies
  * per host like a browser (Path, Max-Age=0 deletion), and maps the gateway's PUBLIC_URL host to
- * the test gateway's loopback address.
+ * the test gateway's loopback address. Gateway answers under /api/v1 are checked against
+ * openapi/openapi.yaml, like those of ./http.
  */
+import { assertMatchesOpenApi } from './openapi-contract';
+
 interface StoredCookie {
   value: string;
   path: string;
@@ -80,10 +83,12 @@ export class TestBrowser {
     const res = await fetch(target, { method, headers, body, redirect: 'manual' });
     this.store(logicalHost, res.headers.getSetCookie());
     const location = res.headers.get('location');
+    const text = await res.text();
+    assertMatchesOpenApi({ method, url: target.toString(), status: res.status, headers: res.headers, text });
     return {
       status: res.status,
       location: location ? new URL(location, url).toString() : null,
-      text: await res.text(),
+      text,
       headers: res.headers,
     };
   }

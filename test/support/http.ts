@@ -1,4 +1,9 @@
-/** A small HTTP client over fetch for the integration suites. */
+/**
+ * A small HTTP client over fetch for the integration suites. Every gateway answer under /api/v1
+ * or /internal/v1 is checked against openapi/openapi.yaml: a drift fails the test that saw it.
+ */
+import { assertMatchesOpenApi } from './openapi-contract';
+
 export interface HttpResponse<T = any> {
   status: number;
   headers: Headers;
@@ -34,6 +39,7 @@ export async function request<T = any>(
   } catch {
     parsed = undefined;
   }
+  assertMatchesOpenApi({ method, url, status: res.status, headers: res.headers, text });
   return { status: res.status, headers: res.headers, text, body: parsed as T };
 }
 

@@ -2,10 +2,12 @@ import type { MigrationInterface } from 'typeorm';
 import { Initial1795888165358 } from './1795888165358-Initial';
 import { OAuthFlows1795888966777 } from './1795888966777-OAuthFlows';
 import { OAuthHandshakeAndTokens1795889087628 } from './1795889087628-OAuthHandshakeAndTokens';
+import { BrowserSessions1795892353994 } from './1795892353994-BrowserSessions';
 
 /** Migrations in the order they apply. New ones come from `npm run migration:generate`. */
 export const migrations: (new () => MigrationInterface)[] = [
   Initial1795888165358,
   OAuthFlows1795888966777,
   OAuthHandshakeAndTokens1795889087628,
+  BrowserSessions1795892353994,
 ];

@@ -4,6 +4,8 @@ import type { CatalogEntry } from '../../connectors/catalog.types';
 import type { CredentialField as CredentialFieldDefinition } from '../../connectors/connector.types';
 import type { LastError } from '../../connections/connection.types';
 import type { ConnectOutcome, RevokeOutcome, ReauthorizeOutcome, ConnectionPage } from '../../connections/connection.service';
+import type { BrowserSession as BrowserSessionEntity } from '../../sessions/browser-session.entity';
+import type { CreatedSession, RevokedSession } from '../../sessions/session.service';
 import type { GraphQLContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -30,6 +32,23 @@ export type AuthType =
   | 'none'
   /** OAuth 2.0 authorization code flow with PKCE, completed in the user's browser. */
   | 'oauth';
+
+/**
+ * A short-lived browser session: a token a frontend holds instead of its owner's API key. It
+ * works on the connection and catalog operations (restricted to `allowedConnectors` when set), and
+ * never on session management itself.
+ */
+export type BrowserSession = {
+  __typename?: 'BrowserSession';
+  /** The connector slugs the session may use; null when it may use every connector. */
+  allowedConnectors: Maybe<Array<Scalars['String']['output']>>;
+  /** When the session was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When the session token stops working. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The session's id (a UUID); revoke it with `revokeSession`. */
+  id: Scalars['ID']['output'];
+};
 
 /** Input of `connect`. */
 export type ConnectInput = {
@@ -160,6 +179,30 @@ export type ConnectorTool = {
   name: Scalars['String']['output'];
 };
 
+/** Input of `createSession`. */
+export type CreateSessionInput = {
+  /**
+   * Connector slugs the session may use (1 to 100, each in the catalog). Absent: every connector.
+   * With it, other connectors and their connections are invisible to the session, and `connect`
+   * to one of them is refused.
+   */
+  allowedConnectors?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The token's lifetime in seconds, 60 to 3600 (default 900). */
+  expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The outcome of `createSession`. */
+export type CreateSessionPayload = {
+  __typename?: 'CreateSessionPayload';
+  /** The new session. */
+  session: BrowserSession;
+  /**
+   * The session token, `alm_sess_` followed by 32 characters: send it as `Authorization: Bearer …`,
+   * or open the hosted connect page with `/connect?session=…`. Shown this once; only its hash is kept.
+   */
+  token: Scalars['String']['output'];
+};
+
 /** One input of an `API_KEY` connector's credential form. */
 export type CredentialField = {
   __typename?: 'CredentialField';
@@ -187,12 +230,22 @@ export type Mutation = {
    */
   connect: ConnectPayload;
   /**
+   * Creates a browser session for the calling owner and returns its token (shown once). Needs the
+   * owner's API key: a session token gets UNAUTHORIZED here.
+   */
+  createSession: CreateSessionPayload;
+  /**
    * Begins a fresh OAuth handshake for an `OAUTH` connection in any live status — to finish a
    * pending one, or to re-authorise an expired or connected one. The connection keeps its id.
    */
   reauthorize: ReauthorizePayload;
   /** Revokes a connection: its secrets are destroyed and it disappears from every list. */
   revoke: RevokePayload;
+  /**
+   * Revokes one of the caller's browser sessions: its token stops working at once. Needs the
+   * owner's API key; another owner's session id is NOT_FOUND.
+   */
+  revokeSession: RevokeSessionPayload;
   /**
    * Stores API-key credentials for an `API_KEY` connection (encrypted at rest) and marks it connected.
    * Re-submission replaces the previous values.
@@ -208,6 +261,12 @@ export type MutationConnectArgs = {
 
 
 /** The gateway's write operations; each runs the same service code as its REST twin. */
+export type MutationCreateSessionArgs = {
+  input: CreateSessionInput;
+};
+
+
+/** The gateway's write operations; each runs the same service code as its REST twin. */
 export type MutationReauthorizeArgs = {
   id: Scalars['ID']['input'];
   returnTo?: InputMaybe<Scalars['String']['input']>;
@@ -216,6 +275,12 @@ export type MutationReauthorizeArgs = {
 
 /** The gateway's write operations; each runs the same service code as its REST twin. */
 export type MutationRevokeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The gateway's write operations; each runs the same service code as its REST twin. */
+export type MutationRevokeSessionArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -235,8 +300,9 @@ export type PageInfo = {
 };
 
 /**
- * The gateway's read operations. Every field needs `Authorization: Bearer alm_live_…` and only
- * ever sees the caller's own data.
+ * The gateway's read operations. Every field needs `Authorization: Bearer` with the owner's API key
+ * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
+ * the caller's own data (a session restricted to some connectors sees only theirs).
  */
 export type Query = {
   __typename?: 'Query';
@@ -252,8 +318,9 @@ export type Query = {
 
 
 /**
- * The gateway's read operations. Every field needs `Authorization: Bearer alm_live_…` and only
- * ever sees the caller's own data.
+ * The gateway's read operations. Every field needs `Authorization: Bearer` with the owner's API key
+ * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
+ * the caller's own data (a session restricted to some connectors sees only theirs).
  */
 export type QueryConnectionArgs = {
   id: Scalars['ID']['input'];
@@ -261,8 +328,9 @@ export type QueryConnectionArgs = {
 
 
 /**
- * The gateway's read operations. Every field needs `Authorization: Bearer alm_live_…` and only
- * ever sees the caller's own data.
+ * The gateway's read operations. Every field needs `Authorization: Bearer` with the owner's API key
+ * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
+ * the caller's own data (a session restricted to some connectors sees only theirs).
  */
 export type QueryConnectionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -273,8 +341,9 @@ export type QueryConnectionsArgs = {
 
 
 /**
- * The gateway's read operations. Every field needs `Authorization: Bearer alm_live_…` and only
- * ever sees the caller's own data.
+ * The gateway's read operations. Every field needs `Authorization: Bearer` with the owner's API key
+ * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
+ * the caller's own data (a session restricted to some connectors sees only theirs).
  */
 export type QueryConnectorArgs = {
   slug: Scalars['String']['input'];
@@ -282,8 +351,9 @@ export type QueryConnectorArgs = {
 
 
 /**
- * The gateway's read operations. Every field needs `Authorization: Bearer alm_live_…` and only
- * ever sees the caller's own data.
+ * The gateway's read operations. Every field needs `Authorization: Bearer` with the owner's API key
+ * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
+ * the caller's own data (a session restricted to some connectors sees only theirs).
  */
 export type QueryConnectorsArgs = {
   authType?: InputMaybe<AuthType>;
@@ -306,6 +376,15 @@ export type RevokePayload = {
   connection: Connection;
   /** Always true: the connection was revoked. */
   deleted: Scalars['Boolean']['output'];
+};
+
+/** The outcome of `revokeSession`. */
+export type RevokeSessionPayload = {
+  __typename?: 'RevokeSessionPayload';
+  /** Always true: the session's token no longer works. */
+  revoked: Scalars['Boolean']['output'];
+  /** The session as it was left. */
+  session: BrowserSession;
 };
 
 /** Input of `submitCredentials`. */
@@ -398,6 +477,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   AuthType: null;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  BrowserSession: ResolverTypeWrapper<BrowserSessionEntity>;
   ConnectInput: ConnectInput;
   ConnectPayload: ResolverTypeWrapper<ConnectOutcome>;
   Connection: ResolverTypeWrapper<ConnectionEntity>;
@@ -406,6 +486,8 @@ export type ResolversTypes = {
   ConnectionStatus: null;
   Connector: ResolverTypeWrapper<CatalogEntry>;
   ConnectorTool: ResolverTypeWrapper<ConnectorTool>;
+  CreateSessionInput: CreateSessionInput;
+  CreateSessionPayload: ResolverTypeWrapper<CreatedSession>;
   CredentialField: ResolverTypeWrapper<CredentialFieldDefinition>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -416,6 +498,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReauthorizePayload: ResolverTypeWrapper<ReauthorizeOutcome>;
   RevokePayload: ResolverTypeWrapper<RevokeOutcome>;
+  RevokeSessionPayload: ResolverTypeWrapper<RevokedSession>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SubmitCredentialsInput: SubmitCredentialsInput;
   SubmitCredentialsPayload: ResolverTypeWrapper<Omit<SubmitCredentialsPayload, 'connection'> & { connection: ResolversTypes['Connection'] }>;
@@ -424,6 +507,7 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
+  BrowserSession: BrowserSessionEntity;
   ConnectInput: ConnectInput;
   ConnectPayload: ConnectOutcome;
   Connection: ConnectionEntity;
@@ -431,6 +515,8 @@ export type ResolversParentTypes = {
   ConnectionList: ConnectionPage;
   Connector: CatalogEntry;
   ConnectorTool: ConnectorTool;
+  CreateSessionInput: CreateSessionInput;
+  CreateSessionPayload: CreatedSession;
   CredentialField: CredentialFieldDefinition;
   DateTime: Scalars['DateTime']['output'];
   ID: Scalars['ID']['output'];
@@ -441,12 +527,20 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ReauthorizePayload: ReauthorizeOutcome;
   RevokePayload: RevokeOutcome;
+  RevokeSessionPayload: RevokedSession;
   String: Scalars['String']['output'];
   SubmitCredentialsInput: SubmitCredentialsInput;
   SubmitCredentialsPayload: Omit<SubmitCredentialsPayload, 'connection'> & { connection: ResolversParentTypes['Connection'] };
 };
 
 export type AuthTypeResolvers = { API_KEY: 'api_key', NONE: 'none', OAUTH: 'oauth' };
+
+export type BrowserSessionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BrowserSession'] = ResolversParentTypes['BrowserSession']> = {
+  allowedConnectors?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
 
 export type ConnectPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectPayload'] = ResolversParentTypes['ConnectPayload']> = {
   connection?: Resolver<ResolversTypes['Connection'], ParentType, ContextType>;
@@ -503,6 +597,11 @@ export type ConnectorToolResolvers<ContextType = GraphQLContext, ParentType exte
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type CreateSessionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreateSessionPayload'] = ResolversParentTypes['CreateSessionPayload']> = {
+  session?: Resolver<ResolversTypes['BrowserSession'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type CredentialFieldResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CredentialField'] = ResolversParentTypes['CredentialField']> = {
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -522,8 +621,10 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   connect?: Resolver<ResolversTypes['ConnectPayload'], ParentType, ContextType, RequireFields<MutationConnectArgs, 'input'>>;
+  createSession?: Resolver<ResolversTypes['CreateSessionPayload'], ParentType, ContextType, RequireFields<MutationCreateSessionArgs, 'input'>>;
   reauthorize?: Resolver<ResolversTypes['ReauthorizePayload'], ParentType, ContextType, RequireFields<MutationReauthorizeArgs, 'id'>>;
   revoke?: Resolver<ResolversTypes['RevokePayload'], ParentType, ContextType, RequireFields<MutationRevokeArgs, 'id'>>;
+  revokeSession?: Resolver<ResolversTypes['RevokeSessionPayload'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   submitCredentials?: Resolver<ResolversTypes['SubmitCredentialsPayload'], ParentType, ContextType, RequireFields<MutationSubmitCredentialsArgs, 'input'>>;
 };
 
@@ -549,12 +650,18 @@ export type RevokePayloadResolvers<ContextType = GraphQLContext, ParentType exte
   deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type RevokeSessionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RevokeSessionPayload'] = ResolversParentTypes['RevokeSessionPayload']> = {
+  revoked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  session?: Resolver<ResolversTypes['BrowserSession'], ParentType, ContextType>;
+};
+
 export type SubmitCredentialsPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SubmitCredentialsPayload'] = ResolversParentTypes['SubmitCredentialsPayload']> = {
   connection?: Resolver<ResolversTypes['Connection'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
   AuthType?: AuthTypeResolvers;
+  BrowserSession?: BrowserSessionResolvers<ContextType>;
   ConnectPayload?: ConnectPayloadResolvers<ContextType>;
   Connection?: ConnectionResolvers<ContextType>;
   ConnectionError?: ConnectionErrorResolvers<ContextType>;
@@ -562,6 +669,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ConnectionStatus?: ConnectionStatusResolvers;
   Connector?: ConnectorResolvers<ContextType>;
   ConnectorTool?: ConnectorToolResolvers<ContextType>;
+  CreateSessionPayload?: CreateSessionPayloadResolvers<ContextType>;
   CredentialField?: CredentialFieldResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   JSONObject?: GraphQLScalarType;
@@ -570,6 +678,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Query?: QueryResolvers<ContextType>;
   ReauthorizePayload?: ReauthorizePayloadResolvers<ContextType>;
   RevokePayload?: RevokePayloadResolvers<ContextType>;
+  RevokeSessionPayload?: RevokeSessionPayloadResolvers<ContextType>;
   SubmitCredentialsPayload?: SubmitCredentialsPayloadResolvers<ContextType>;
 };
 

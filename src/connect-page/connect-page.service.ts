@@ -1,0 +1,200 @@
+/**
+ * What the hosted connect page shows and does, on top of the one service layer: the connectors a
+ * browser session may use with the owner's connection to each, and the three ways to connect
+ * (OAuth, credentials, none). Domain refusals (400) come back as a `problem` for the page to show
+ * beside the form; anything else propagates to the error middleware.
+ */
+import type { Services } from '../container';
+import type { CatalogEntry } from '../connectors/catalog.types';
+import type { Connection } from '../connections/connection.entity';
+import { ConnectDto } from '../connections/dto/connect.dto';
+import { SubmitCredentialsDto } from '../connections/dto/submit-credentials.dto';
+import type { Caller } from '../owners/owner.service';
+import { BadRequestError, UnauthorizedError, type ErrorDetail } from '../shared/errors';
+import { isUuid } from '../shared/ids';
+import { validateInput } from '../shared/validation';
+import { CONNECT_PATH } from './connect-cookie';
+
+export interface ConnectItem {
+  connector: CatalogEntry;
+  /** The owner's live connection to this connector, if any. */
+  connection: Connection | null;
+}
+
+export interface ConnectOutcomeNotice {
+  ok: boolean;
+  message: string;
+}
+
+/** A refused submission, shown beside the connector's form (never with the secret values). */
+export interface ConnectProblem {
+  slug: string;
+  message: string;
+  details: ErrorDetail[];
+  /** Submitted values of non-secret fields, to fill the form again. */
+  values: Record<string, string>;
+}
+
+export interface ConnectPageView {
+  items: ConnectItem[];
+  outcome: ConnectOutcomeNotice | null;
+  problem: ConnectProblem | null;
+}
+
+export type ConnectAction =
+  { kind: 'redirect'; location: string } | { kind: 'problem'; problem: ConnectProblem };
+
+const LINK_INVALID =
+  'This connect link has expired or is not valid. Go back to the app and open the connect page again.';
+
+export class ConnectPageService {
+  constructor(private readonly services: Services) {}
+
+  /** The caller of a session token, and when it ends; 401 when the token is not a live session. */
+  async openSession(token: string | undefined): Promise<{ caller: Caller; expiresAt: Date }> {
+    const opened = token === undefined ? undefined : await this.services.sessions.open(token);
+    if (!opened) throw new UnauthorizedError(LINK_INVALID);
+    return opened;
+  }
+
+  async view(
+    caller: Caller,
+    outcomeOf?: string,
+    problem: ConnectProblem | null = null,
+  ): Promise<ConnectPageView> {
+    const connections = await this.liveConnections(caller);
+    const items = this.connectorsFor(caller).map((connector) => ({
+      connector,
+      connection: connections.get(connector.slug) ?? null,
+    }));
+    const outcome = problem
+      ? { ok: false, message: problem.message }
+      : await this.outcomeNotice(caller, outcomeOf);
+    return { items, outcome, problem };
+  }
+
+  /** Creates or reuses the OAuth connection and returns where to send the browser (the provider, via the ticket URL). */
+  startOAuth(caller: Caller, form: Record<string, unknown>): Promise<ConnectAction> {
+    return this.attempt(form, {}, async (slug) => {
+      this.requireAuthType(slug, 'oauth');
+      const outcome = await this.services.connections.connect(caller, {
+        connectorSlug: slug,
+        returnTo: CONNECT_PATH,
+      });
+      const oauthUrl =
+        outcome.oauthUrl ??
+        (await this.services.connections.reauthorize(caller, outcome.connection.id, CONNECT_PATH)).oauthUrl;
+      return oauthUrl;
+    });
+  }
+
+  /** Connects a connector that needs no credentials. */
+  connectNone(caller: Caller, form: Record<string, unknown>): Promise<ConnectAction> {
+    return this.attempt(form, {}, async (slug) => {
+      this.requireAuthType(slug, 'none');
+      const outcome = await this.services.connections.connect(caller, { connectorSlug: slug });
+      return this.outcomeUrl(outcome.connection.id);
+    });
+  }
+
+  /** Stores credentials from the form (`credentials.<key>` fields), validated exactly as the API does. */
+  submitCredentials(caller: Caller, form: Record<string, unknown>): Promise<ConnectAction> {
+    const credentials: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(form)) {
+      if (name.startsWith('credentials.')) credentials[name.slice('credentials.'.length)] = value;
+    }
+    const connector =
+      typeof form.connectorSlug === 'string' ? this.services.connectors.find(form.connectorSlug) : undefined;
+    const publicKeys = (connector?.credentialFields ?? []).filter((f) => !f.secret).map((f) => f.key);
+    const values = Object.fromEntries(
+      publicKeys
+        .filter((key) => typeof credentials[key] === 'string')
+        .map((key) => [key, credentials[key] as string]),
+    );
+    return this.attempt(form, values, async (slug) => {
+      this.requireAuthType(slug, 'api_key');
+      const input = await validateInput(SubmitCredentialsDto, { credentials });
+      const { connection } = await this.services.connections.connect(caller, { connectorSlug: slug });
+      const connected = await this.services.connections.submitCredentials(caller, connection.id, input);
+      return this.outcomeUrl(connected.id);
+    });
+  }
+
+  /** Runs one form action; a 400 becomes a problem to show, anything else propagates. */
+  private async attempt(
+    form: Record<string, unknown>,
+    values: Record<string, string>,
+    run: (slug: string) => Promise<string>,
+  ): Promise<ConnectAction> {
+    const slug = typeof form.connectorSlug === 'string' ? form.connectorSlug : '';
+    try {
+      const { connectorSlug } = await validateInput(ConnectDto, { connectorSlug: form.connectorSlug });
+      return { kind: 'redirect', location: await run(connectorSlug) };
+    } catch (err) {
+      if (!(err instanceof BadRequestError)) throw err;
+      return { kind: 'problem', problem: { slug, message: err.message, details: err.details ?? [], values } };
+    }
+  }
+
+  private requireAuthType(slug: string, authType: CatalogEntry['authType']): void {
+    const connector = this.services.connectors.find(slug);
+    if (connector && connector.authType !== authType) {
+      throw new BadRequestError(`${connector.name} does not connect this way (it is ${connector.authType}).`);
+    }
+  }
+
+  private outcomeUrl(connectionId: string): string {
+    return `${CONNECT_PATH}?connectionId=${connectionId}`;
+  }
+
+  /**
+   * Which connectors the page lists: a restricted session's, in its order (unavailable ones too,
+   * with the reason); an unrestricted one's, every connector that can be connected here.
+   */
+  private connectorsFor(caller: Caller): CatalogEntry[] {
+    if (caller.allowedConnectors) {
+      return caller.allowedConnectors
+        .map((slug) => this.services.connectors.find(slug, caller))
+        .filter((entry): entry is CatalogEntry => entry !== undefined);
+    }
+    return this.services.connectors
+      .list({ availability: 'available' }, caller)
+      .filter((entry) => entry.configured);
+  }
+
+  private async liveConnections(caller: Caller): Promise<Map<string, Connection>> {
+    const bySlug = new Map<string, Connection>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.services.connections.list(caller, { limit: 100, cursor });
+      for (const connection of page.connections) bySlug.set(connection.connectorSlug, connection);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return bySlug;
+  }
+
+  /**
+   * The notice after a flow came back (`?connectionId=`, set by the page itself or by the OAuth
+   * callback's redirect). It is read from the connection, never from the URL's `status`.
+   */
+  private async outcomeNotice(
+    caller: Caller,
+    connectionId: string | undefined,
+  ): Promise<ConnectOutcomeNotice | null> {
+    if (!isUuid(connectionId)) return null;
+    const connection = await this.services.connections.find(caller, connectionId);
+    if (!connection) return null;
+    const name = this.services.connectors.forConnection(connection.connectorSlug, connection.authType).name;
+    if (connection.status === 'connected') {
+      return {
+        ok: true,
+        message: connection.account
+          ? `${name} is connected as ${connection.account}.`
+          : `${name} is connected.`,
+      };
+    }
+    if (connection.lastError)
+      return { ok: false, message: `${name} was not connected: ${connection.lastError.message}` };
+    return { ok: false, message: `${name} is not connected yet.` };
+  }
+}
