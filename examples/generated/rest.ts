@@ -1101,17 +1101,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description With `Accept: application/json`: an existing connection and a fresh `oauthUrl`. */
+            /** @description With `Accept: application/json`: the new or existing connection and a fresh `oauthUrl` (contract §3: 200 either way). */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OAuthUrlResult"];
-                };
-            };
-            /** @description With `Accept: application/json`: a new connection and its `oauthUrl`. */
-            201: {
                 headers: {
                     [name: string]: unknown;
                 };
