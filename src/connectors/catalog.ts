@@ -6,6 +6,7 @@ import type { OAuthClientCredentials } from '../config';
 import type { CatalogEntry } from './catalog.types';
 import type { ConnectorDefinition } from './connector.types';
 import { apiKeyConnectors } from './builtin/api-key-connectors';
+import { oauthAppConnectors } from './builtin/oauth-app-connectors';
 import { oauthConnectors } from './builtin/oauth-connectors';
 import { oauthSuiteConnectors } from './builtin/oauth-suite-connectors';
 import { otherConnectors } from './builtin/other-connectors';
@@ -13,6 +14,7 @@ import { otherConnectors } from './builtin/other-connectors';
 export const builtinConnectors: readonly ConnectorDefinition[] = [
   ...oauthSuiteConnectors,
   ...oauthConnectors,
+  ...oauthAppConnectors,
   ...apiKeyConnectors,
   ...otherConnectors,
 ];

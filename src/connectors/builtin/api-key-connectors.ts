@@ -4,6 +4,7 @@
  * key format is well known and stable, and always matches the whole value.
  */
 import type { ConnectorDefinition } from '../connector.types';
+import { apiKeyField } from './fields';
 
 export const apiKeyConnectors: ConnectorDefinition[] = [
   {
@@ -19,16 +20,7 @@ export const apiKeyConnectors: ConnectorDefinition[] = [
       { name: 'transcribe_audio', description: 'Transcribe an audio file into text.' },
       { name: 'list_models', description: 'List the models available to the API key.' },
     ],
-    credentialFields: [
-      {
-        key: 'apiKey',
-        label: 'API Key',
-        required: true,
-        secret: true,
-        description: 'The API key for your OpenAI account',
-        pattern: '^sk-[A-Za-z0-9_-]{20,}$',
-      },
-    ],
+    credentialFields: [apiKeyField('OpenAI', '^sk-[A-Za-z0-9_-]{20,}$')],
   },
   {
     slug: 'anthropic',
@@ -44,16 +36,7 @@ export const apiKeyConnectors: ConnectorDefinition[] = [
       { name: 'count_tokens', description: 'Count the input tokens of a message request before sending it.' },
       { name: 'list_models', description: 'List the models available to the API key.' },
     ],
-    credentialFields: [
-      {
-        key: 'apiKey',
-        label: 'API Key',
-        required: true,
-        secret: true,
-        description: 'The API key for your Anthropic account',
-        pattern: '^sk-ant-[A-Za-z0-9_-]{20,}$',
-      },
-    ],
+    credentialFields: [apiKeyField('Anthropic', '^sk-ant-[A-Za-z0-9_-]{20,}$')],
   },
   {
     slug: 'stripe',
@@ -92,16 +75,7 @@ export const apiKeyConnectors: ConnectorDefinition[] = [
       { name: 'add_contacts', description: 'Add or update marketing contacts, optionally in a list.' },
       { name: 'search_contacts', description: 'Search marketing contacts with a query.' },
     ],
-    credentialFields: [
-      {
-        key: 'apiKey',
-        label: 'API Key',
-        required: true,
-        secret: true,
-        description: 'The API key for your Sendgrid account',
-        pattern: '^SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}$',
-      },
-    ],
+    credentialFields: [apiKeyField('Sendgrid', '^SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}$')],
   },
   {
     slug: 'twilio',
@@ -203,16 +177,7 @@ export const apiKeyConnectors: ConnectorDefinition[] = [
       { name: 'search_web', description: 'Return ranked web search results for a query.' },
       { name: 'deep_research', description: 'Produce a long, cited research report on a topic.' },
     ],
-    credentialFields: [
-      {
-        key: 'apiKey',
-        label: 'API Key',
-        required: true,
-        secret: true,
-        description: 'The API key for your Perplexity account',
-        pattern: '^pplx-[a-zA-Z0-9]+$',
-      },
-    ],
+    credentialFields: [apiKeyField('Perplexity', '^pplx-[a-zA-Z0-9]+$')],
   },
   {
     slug: 'replicate',
@@ -259,13 +224,7 @@ export const apiKeyConnectors: ConnectorDefinition[] = [
         description: 'The application ID for your Algolia account',
         pattern: '^[A-Z0-9]{10}$',
       },
-      {
-        key: 'apiKey',
-        label: 'API Key',
-        required: true,
-        secret: true,
-        description: 'The API key for your Algolia account',
-      },
+      apiKeyField('Algolia'),
     ],
   },
   {
@@ -358,15 +317,7 @@ export const apiKeyConnectors: ConnectorDefinition[] = [
       { name: 'update_contact', description: 'Update the attributes or lists of a contact.' },
       { name: 'list_templates', description: 'List the transactional email templates.' },
     ],
-    credentialFields: [
-      {
-        key: 'apiKey',
-        label: 'API Key',
-        required: true,
-        secret: true,
-        description: 'The API key for your Brevo account',
-      },
-    ],
+    credentialFields: [apiKeyField('Brevo')],
   },
   {
     slug: 'elevenlabs',
@@ -380,15 +331,7 @@ export const apiKeyConnectors: ConnectorDefinition[] = [
       { name: 'speech_to_text', description: 'Transcribe an audio file into text.' },
       { name: 'get_subscription', description: 'Get the character quota and usage of the account.' },
     ],
-    credentialFields: [
-      {
-        key: 'apiKey',
-        label: 'API Key',
-        required: true,
-        secret: true,
-        description: 'The API key for your ElevenLabs account',
-      },
-    ],
+    credentialFields: [apiKeyField('ElevenLabs')],
   },
   {
     slug: 'exa',
@@ -402,15 +345,7 @@ export const apiKeyConnectors: ConnectorDefinition[] = [
       { name: 'find_similar', description: 'Find pages similar to a given URL.' },
       { name: 'answer', description: 'Answer a question from web search results, with citations.' },
     ],
-    credentialFields: [
-      {
-        key: 'apiKey',
-        label: 'API Key',
-        required: true,
-        secret: true,
-        description: 'The API key for your Exa account',
-      },
-    ],
+    credentialFields: [apiKeyField('Exa')],
   },
   {
     slug: 'apollo',
@@ -424,14 +359,6 @@ export const apiKeyConnectors: ConnectorDefinition[] = [
       { name: 'search_organizations', description: 'Search companies by name, domain, industry or size.' },
       { name: 'enrich_organization', description: 'Enrich a company from its domain.' },
     ],
-    credentialFields: [
-      {
-        key: 'apiKey',
-        label: 'API Key',
-        required: true,
-        secret: true,
-        description: 'The API key for your Apollo account',
-      },
-    ],
+    credentialFields: [apiKeyField('Apollo')],
   },
 ];
