@@ -9,19 +9,12 @@
  * Needs /usr/bin/chromium (apt-get install chromium). Without it the test is skipped, unless
  * REQUIRE_CHROMIUM=1 (CI), where a missing browser fails the run.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { describeIfChromium, launchChromium, SCREENSHOTS } from '../support/chromium';
 import { client } from '../support/http';
 import { startOAuthWorld, type OAuthWorld } from '../support/oauth-setup';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.REQUIRE_CHROMIUM === '1') {
-  throw new Error(`REQUIRE_CHROMIUM=1 but ${CHROMIUM} does not exist: apt-get install chromium`);
-}
-const describeIfChromium = available ? describe : describe.skip;
-const SCREENSHOTS = path.resolve(__dirname, '../../test-output/screenshots');
 const WRONG_KEY = 'not-an-openai-key';
 const OPENAI_KEY = 'sk-connectPageTestKey0123456789abcdef';
 
@@ -48,20 +41,7 @@ describeIfChromium('the hosted connect page in headless Chromium', () => {
   beforeAll(async () => {
     world = await startOAuthWorld({ publicUrlIsAddress: true });
     owner = await world.gateway.newOwner('connect-page');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

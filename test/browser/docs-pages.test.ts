@@ -8,19 +8,11 @@
  * Needs /usr/bin/chromium (apt-get install chromium). Without it the test is skipped, unless
  * REQUIRE_CHROMIUM=1 (CI), where a missing browser fails the run.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { describeIfChromium, launchChromium, SCREENSHOTS } from '../support/chromium';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { request } from '../support/http';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.REQUIRE_CHROMIUM === '1') {
-  throw new Error(`REQUIRE_CHROMIUM=1 but ${CHROMIUM} does not exist: apt-get install chromium`);
-}
-const describeIfChromium = available ? describe : describe.skip;
-const SCREENSHOTS = path.resolve(__dirname, '../../test-output/screenshots');
 
 /** What a page did that it should not have: requests to other hosts, CSP violations, script errors. */
 interface Watch {
@@ -36,20 +28,7 @@ describeIfChromium('docs pages in headless Chromium', () => {
 
   beforeAll(async () => {
     gw = await startGateway({ publicUrlIsAddress: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -7,19 +7,11 @@
  * Needs /usr/bin/chromium (apt-get install chromium). Without it the test is skipped, unless
  * REQUIRE_CHROMIUM=1 (CI), where a missing browser fails the run.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { describeIfChromium, launchChromium, SCREENSHOTS } from '../support/chromium';
 import { client } from '../support/http';
 import { createOAuthConnection, startOAuthWorld, type OAuthWorld } from '../support/oauth-setup';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.REQUIRE_CHROMIUM === '1') {
-  throw new Error(`REQUIRE_CHROMIUM=1 but ${CHROMIUM} does not exist: apt-get install chromium`);
-}
-const describeIfChromium = available ? describe : describe.skip;
-const SCREENSHOTS = path.resolve(__dirname, '../../test-output/screenshots');
 
 describeIfChromium('OAuth in headless Chromium', () => {
   let world: OAuthWorld;
@@ -27,20 +19,7 @@ describeIfChromium('OAuth in headless Chromium', () => {
 
   beforeAll(async () => {
     world = await startOAuthWorld({ publicUrlIsAddress: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
