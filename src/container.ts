@@ -21,6 +21,7 @@ import { SessionService } from './sessions/session.service';
 import type { Clock } from './shared/clock';
 import type { SecretCipher } from './shared/crypto/cipher';
 import type { Logger } from './shared/logger';
+import type { Config } from './config';
 
 export interface ServiceDeps {
   dataSource: DataSource;
@@ -28,9 +29,8 @@ export interface ServiceDeps {
   cipher: SecretCipher;
   clock: Clock;
   logger: Logger;
-  publicUrl: string;
-  returnUrlAllowlist?: readonly string[];
-  tokenRefreshAheadSeconds?: number;
+  /** The settings services read, taken from the one validated config. */
+  config: Pick<Config, 'publicUrl' | 'returnUrlAllowlist' | 'tokenRefreshAheadSeconds'>;
   /** Token endpoint timeout; tests shorten it to prove the timeout path. */
   providerTimeoutMs?: number;
 }
@@ -60,7 +60,7 @@ export function createServices(deps: ServiceDeps): Services {
     deps.cipher,
     oauthClient,
     deps.clock,
-    { publicUrl: deps.publicUrl, returnUrlAllowlist: deps.returnUrlAllowlist ?? [] },
+    { publicUrl: deps.config.publicUrl, returnUrlAllowlist: deps.config.returnUrlAllowlist },
   );
   const providerRevocation = new ProviderRevocation(deps.catalog, secrets, oauthClient, deps.logger);
   const tokens = new TokenService(
@@ -69,7 +69,7 @@ export function createServices(deps: ServiceDeps): Services {
     secrets,
     oauthClient,
     deps.clock,
-    deps.tokenRefreshAheadSeconds ?? 300,
+    deps.config.tokenRefreshAheadSeconds,
     deps.logger,
   );
   const connections = new ConnectionService(
@@ -79,7 +79,7 @@ export function createServices(deps: ServiceDeps): Services {
     handshakes,
     providerRevocation,
     deps.clock,
-    deps.publicUrl,
+    deps.config.publicUrl,
   );
   const runtime = new RuntimeService(connectionRepository, secrets, tokens, deps.logger);
   const sessions = new SessionService(new SessionRepository(deps.dataSource), connectors, deps.clock);

@@ -36,9 +36,7 @@ async function main(): Promise<void> {
     cipher,
     clock: systemClock,
     logger,
-    publicUrl: config.publicUrl,
-    returnUrlAllowlist: config.returnUrlAllowlist,
-    tokenRefreshAheadSeconds: config.tokenRefreshAheadSeconds,
+    config,
   });
   const built = await buildApp({ config, services, logger, isReady: database.isReady });
 

@@ -82,7 +82,7 @@ async function run(argv: string[]): Promise<number> {
       clock: systemClock,
       // stdout carries exactly one JSON object; logs go to stderr.
       logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2)),
-      publicUrl: config.publicUrl,
+      config,
     });
     const result = await command(services);
     process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -71,9 +71,7 @@ export async function startGateway(
     cipher,
     clock: options.clock ?? systemClock,
     logger,
-    publicUrl: config.publicUrl,
-    returnUrlAllowlist: config.returnUrlAllowlist,
-    tokenRefreshAheadSeconds: config.tokenRefreshAheadSeconds,
+    config,
     providerTimeoutMs: options.providerTimeoutMs,
   });
   const built = await buildApp({ config, services, logger, isReady: database.isReady });
