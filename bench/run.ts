@@ -1,0 +1,344 @@
+/**
+ * `npm run bench` (performance.md): the gateway against a raw node:http + pg baseline doing the
+ * same work, in one run, on fresh databases holding the same data. Prints req/s, p50/p99 and
+ * ratios per target, a 60 s memory run, cold-start figures, and last the line
+ * `rest/baseline=X graphql/baseline=Y`. A script, not a test: nothing here is asserted in CI.
+ *
+ * Settings (environment): BENCH_DATABASE_URL (a PostgreSQL it may create databases on; default
+ * postgres://postgres@127.0.0.1:5432/test), BENCH_OWNERS (10000), BENCH_KEYS (1000 rotating keys),
+ * BENCH_CONNECTIONS (32 concurrent), BENCH_SECONDS (10 per load), BENCH_ROUNDS (3), BENCH_MEMORY_SECONDS
+ * (60; 0 skips), BENCH_COLD_START (1; 0 skips), BENCH_PROFILE=1 (gateway runs with --cpu-prof into
+ * bench-output/).
+ */
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { Client } from 'pg';
+import { loadCatalog } from '../src/connectors/catalog.loader';
+import { openDatabase } from '../src/db/data-source';
+import { benchKey, seed } from './seed';
+
+const env = process.env;
+const int = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
+const settings = {
+  adminUrl: env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  owners: int('BENCH_OWNERS', 10_000),
+  keys: int('BENCH_KEYS', 1_000),
+  perOwner: 20,
+  connections: int('BENCH_CONNECTIONS', 32),
+  seconds: int('BENCH_SECONDS', 10),
+  rounds: int('BENCH_ROUNDS', 3),
+  memorySeconds: int('BENCH_MEMORY_SECONDS', 60),
+  coldStart: env.BENCH_COLD_START !== '0',
+  profile: env.BENCH_PROFILE === '1',
+};
+const ROOT = path.resolve(__dirname, '..');
+const OUTPUT = path.join(ROOT, 'bench-output');
+const BASELINE_PORT = int('BENCH_PORT', 4600) + 1;
+const GATEWAY_PORT = BASELINE_PORT + 1;
+const GRAPHQL_QUERY = `query Bench($first: Int) {
+  connections(first: $first) {
+    nodes { id connectorSlug authType label status createdAt updatedAt connectedAt
+            lastError { code message at } expiresAt scopes account lastRefreshedAt }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const log = (line = '') => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+function databaseUrl(name: string): string {
+  const url = new URL(settings.adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function freshDatabase(name: string): Promise<string> {
+  const admin = new Client({ connectionString: settings.adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = databaseUrl(name);
+  const dataSource = await openDatabase({ url, poolSize: 2, applicationName: 'bench-migrate' });
+  await dataSource.destroy();
+  return url;
+}
+
+async function seededDatabase(name: string): Promise<string> {
+  const url = await freshDatabase(name);
+  const catalog = loadCatalog({ connectorsFile: undefined, oauthClients: new Map() });
+  const connectors = catalog
+    .all()
+    .filter((c) => c.authType !== 'none' && c.availability === 'available')
+    .map((c) => ({ slug: c.slug, authType: c.authType }));
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await seed(client, { owners: settings.owners, connectionsPerOwner: settings.perOwner, connectors });
+  await client.end();
+  return url;
+}
+
+/** Resolves when GET url answers 200; the time it took from `since`. */
+async function waitFor200(url: string, since: number, child: ChildProcess, timeoutMs = 60_000): Promise<number> {
+  while (performance.now() - since < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.status === 200) return performance.now() - since;
+    } catch {
+      // not listening yet
+    }
+    await sleep(10);
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+function start(command: string, args: string[], extraEnv: Record<string, string>, detached = false): ChildProcess {
+  return spawn(command, args, {
+    cwd: ROOT,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached,
+  });
+}
+
+async function stop(child: ChildProcess, group = false): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (group) process.kill(-child.pid!, 'SIGTERM');
+  else child.kill('SIGTERM');
+  await exited;
+}
+
+const NODE_TS = ['--enable-source-maps', '-r', '@swc-node/register'];
+
+function gatewayEnv(extra: Record<string, string>): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    TOKEN_REFRESH_INTERVAL_SECONDS: '60',
+    ...extra,
+  };
+}
+
+interface Target {
+  name: string;
+  url: string;
+  request: autocannon.Request;
+}
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(target: Target, seconds: number, keys: string[]): Promise<Figures> {
+  let next = 0;
+  const result = await autocannon({
+    url: target.url,
+    connections: settings.connections,
+    duration: seconds,
+    requests: [
+      {
+        ...target.request,
+        setupRequest: (request) => ({
+          ...request,
+          headers: { ...request.headers, authorization: `Bearer ${keys[next++ % keys.length]}` },
+        }),
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+async function sameAnswers(baseline: string, gateway: string, key: string): Promise<void> {
+  const headers = { authorization: `Bearer ${key}` };
+  const raw = await (await fetch(`${baseline}/api/v1/connections`, { headers })).json();
+  const rest = await (await fetch(`${gateway}/api/v1/connections`, { headers })).json();
+  if (!isDeepStrictEqual(raw, rest)) {
+    throw new Error(`the gateway and the baseline disagree:\n${JSON.stringify(raw)}\n${JSON.stringify(rest)}`);
+  }
+  const graphql = (await (
+    await fetch(`${gateway}/graphql`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: GRAPHQL_QUERY, variables: { first: 50 } }),
+    })
+  ).json()) as { data?: { connections: { nodes: { id: string }[] } } };
+  const ids = graphql.data?.connections.nodes.map((node) => node.id);
+  if (!isDeepStrictEqual(ids, (raw as { connections: { id: string }[] }).connections.map((c) => c.id))) {
+    throw new Error(`GraphQL answered differently: ${JSON.stringify(graphql)}`);
+  }
+}
+
+function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+const fmt = (figures: Figures) =>
+  `${figures.rps.toFixed(0).padStart(6)} req/s  p50 ${String(figures.p50).padStart(3)} ms  p99 ${String(
+    figures.p99,
+  ).padStart(3)} ms  errors ${figures.errors}`;
+
+async function throughput(gatewayUrl: string, baselineUrl: string): Promise<void> {
+  const keys = Array.from({ length: Math.min(settings.keys, settings.owners) }, (_, i) => benchKey(i));
+  const baselineChild = start(process.execPath, [...NODE_TS, 'bench/baseline-server.ts'], {
+    BASELINE_DATABASE_URL: baselineUrl,
+    PORT: String(BASELINE_PORT),
+  });
+  const profileArgs = settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(OUTPUT, 'profiles')}`] : [];
+  const gatewayChild = start(
+    process.execPath,
+    [...profileArgs, ...NODE_TS, 'src/main.ts'],
+    gatewayEnv({ DATABASE_URL: gatewayUrl, PORT: String(GATEWAY_PORT) }),
+  );
+  try {
+    const base = `http://127.0.0.1:${BASELINE_PORT}`;
+    const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
+    await waitFor200(`${base}/readyz`, performance.now(), baselineChild);
+    await waitFor200(`${gateway}/readyz`, performance.now(), gatewayChild);
+    for (const key of [keys[0]!, keys[keys.length - 1]!]) await sameAnswers(base, gateway, key);
+
+    const targets: Target[] = [
+      { name: 'baseline', url: base, request: { method: 'GET', path: '/api/v1/connections' } },
+      { name: 'rest', url: gateway, request: { method: 'GET', path: '/api/v1/connections' } },
+      {
+        name: 'graphql',
+        url: gateway,
+        request: {
+          method: 'POST',
+          path: '/graphql',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: GRAPHQL_QUERY, variables: { first: 50 } }),
+        },
+      },
+    ];
+    log(`warm-up: 3 s per target`);
+    for (const target of targets) await load(target, 3, keys);
+    const runs = new Map<string, Figures[]>(targets.map((t) => [t.name, []]));
+    for (let round = 1; round <= settings.rounds; round++) {
+      for (const target of targets) {
+        const figures = await load(target, settings.seconds, keys);
+        runs.get(target.name)!.push(figures);
+        log(`round ${round}  ${target.name.padEnd(8)} ${fmt(figures)}`);
+      }
+    }
+    const summary = new Map(
+      [...runs].map(([name, list]) => [
+        name,
+        {
+          rps: median(list.map((f) => f.rps)),
+          p50: median(list.map((f) => f.p50)),
+          p99: median(list.map((f) => f.p99)),
+          errors: list.reduce((sum, f) => sum + f.errors, 0),
+        },
+      ]),
+    );
+    const baseline = summary.get('baseline')!;
+    log();
+    log(`medians of ${settings.rounds} rounds (${settings.connections} connections, ${settings.seconds} s each):`);
+    for (const [name, figures] of summary) {
+      const ratio = figures.rps / baseline.rps;
+      const p99 = figures.p99 / Math.max(baseline.p99, 1);
+      log(`  ${name.padEnd(8)} ${fmt(figures)}  ${ratio.toFixed(2)}x req/s  ${p99.toFixed(2)}x p99`);
+    }
+
+    if (settings.memorySeconds > 0) {
+      log();
+      log(`memory: gateway RSS over ${settings.memorySeconds} s of REST and GraphQL load`);
+      const samples: number[] = [];
+      const sampler = setInterval(() => samples.push(rssMiB(gatewayChild.pid!)), 1_000);
+      const half = settings.memorySeconds / 2;
+      const figures = await Promise.all([load(targets[1]!, half, keys)]).then(async ([rest]) => [
+        rest,
+        await load(targets[2]!, half, keys),
+      ]);
+      clearInterval(sampler);
+      const tenth = Math.max(1, Math.floor(samples.length / 10));
+      const first = median(samples.slice(0, tenth));
+      const last = median(samples.slice(-tenth));
+      log(
+        `  RSS first ${first.toFixed(0)} MiB, last ${last.toFixed(0)} MiB, max ${Math.max(...samples).toFixed(0)} MiB` +
+          ` (${samples.length} samples); errors ${figures.reduce((sum, f) => sum + f!.errors, 0)}`,
+      );
+    }
+    summaryLine = `rest/baseline=${(summary.get('rest')!.rps / baseline.rps).toFixed(2)} graphql/baseline=${(
+      summary.get('graphql')!.rps / baseline.rps
+    ).toFixed(2)}`;
+  } finally {
+    await stop(gatewayChild);
+    await stop(baselineChild);
+  }
+}
+
+async function coldStart(gatewayUrl: string): Promise<void> {
+  log();
+  log('cold start: `npm start` to the first 200 from /readyz (median of 3)');
+  const time = async (extra: Record<string, string>) => {
+    const since = performance.now();
+    const child = start('npm', ['start', '--silent'], gatewayEnv({ PORT: String(GATEWAY_PORT), ...extra }), true);
+    try {
+      return await waitFor200(`http://127.0.0.1:${GATEWAY_PORT}/readyz`, since, child);
+    } finally {
+      await stop(child, true);
+    }
+  };
+  const three = async (extra: Record<string, string>) => {
+    const times = [];
+    for (let i = 0; i < 3; i++) times.push(await time(extra));
+    return median(times);
+  };
+  log(`  PostgreSQL, migrated database   ${(await three({ DATABASE_URL: gatewayUrl })).toFixed(0)} ms`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-embedded-'));
+  try {
+    log(`  embedded, new data directory    ${(await time({ DATA_DIR: dataDir })).toFixed(0)} ms`);
+    log(`  embedded, existing data dir     ${(await three({ DATA_DIR: dataDir })).toFixed(0)} ms`);
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+let summaryLine = '';
+
+async function main(): Promise<void> {
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  log(
+    `bench: ${settings.owners} owners x ${settings.perOwner} connections, ${settings.keys} rotating keys, ` +
+      `${os.cpus().length} cores, node ${process.version}`,
+  );
+  const seedStarted = performance.now();
+  const [gatewayUrl, baselineUrl] = await Promise.all([
+    seededDatabase('bench_gateway'),
+    seededDatabase('bench_baseline'),
+  ]);
+  log(`seeded two databases in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+  await throughput(gatewayUrl, baselineUrl);
+  if (settings.coldStart) await coldStart(gatewayUrl);
+  log();
+  log(summaryLine);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
