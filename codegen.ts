@@ -32,7 +32,7 @@ const config: CodegenConfig = {
         contextType: '../context#GraphQLContext',
         scalars: { DateTime: 'Date', JSONObject: 'Record<string, unknown>' },
         mappers: {
-          Connection: '../../connections/connection.entity#Connection as ConnectionEntity',
+          Connection: '../../connections/connection.types#ConnectionRecord',
           Connector: '../../connectors/catalog.types#CatalogEntry',
           CredentialField: '../../connectors/connector.types#CredentialField as CredentialFieldDefinition',
           ConnectionError: '../../connections/connection.types#LastError',

@@ -50,6 +50,10 @@ export interface Config {
   logLevel: string;
   shutdownTimeoutMs: number;
   trustProxy: boolean;
+  /** How long a verified API key may be served from memory; 0 turns the cache off. */
+  authCacheSeconds: number;
+  /** How often each instance polls for revocations; cached keys are trusted for twice this. */
+  cacheSyncIntervalMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -206,5 +210,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevel(env, nodeEnv),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    authCacheSeconds: int(env, 'AUTH_CACHE_SECONDS', 60, 0, 3_600),
+    cacheSyncIntervalMs: int(env, 'CACHE_SYNC_INTERVAL_MS', 1_000, 50, 60_000),
   };
 }

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   const database = await openGatewayDatabase(config);
   const services = createServices({
     dataSource: database.dataSource,
+    preparedStatements: !database.embedded,
     catalog,
     cipher,
     clock: systemClock,
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     config,
   });
   const built = await buildApp({ config, services, logger, isReady: database.isReady });
+  await services.invalidations.start();
 
   const refresher = new RefreshScheduler(
     services.tokens,
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
     clearTimeout(deadline);
     logger.debug('http server closed');
     await refresher.stop();
+    await services.invalidations.stop();
     await services.providerRevocation.settle();
     await built.stop();
     logger.debug('graphql stopped');

@@ -77,6 +77,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     const services = createServices({
       dataSource: database.dataSource,
+      preparedStatements: false,
       catalog,
       cipher,
       clock: systemClock,

@@ -6,7 +6,7 @@
  */
 import type { Services } from '../container';
 import type { CatalogEntry } from '../connectors/catalog.types';
-import type { Connection } from '../connections/connection.entity';
+import type { ConnectionRecord } from '../connections/connection.types';
 import { ConnectDto } from '../connections/dto/connect.dto';
 import { SubmitCredentialsDto } from '../connections/dto/submit-credentials.dto';
 import type { Caller } from '../owners/owner.service';
@@ -18,7 +18,7 @@ import { CONNECT_PATH } from './connect-cookie';
 export interface ConnectItem {
   connector: CatalogEntry;
   /** The owner's live connection to this connector, if any. */
-  connection: Connection | null;
+  connection: ConnectionRecord | null;
 }
 
 export interface ConnectOutcomeNotice {
@@ -162,8 +162,8 @@ export class ConnectPageService {
       .filter((entry) => entry.configured);
   }
 
-  private async liveConnections(caller: Caller): Promise<Map<string, Connection>> {
-    const bySlug = new Map<string, Connection>();
+  private async liveConnections(caller: Caller): Promise<Map<string, ConnectionRecord>> {
+    const bySlug = new Map<string, ConnectionRecord>();
     let cursor: string | undefined;
     do {
       const page = await this.services.connections.list(caller, { limit: 100, cursor });

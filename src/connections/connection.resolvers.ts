@@ -1,7 +1,7 @@
 /** GraphQL door of connections: the same service calls as the REST routes. */
 import type { Resolvers } from '../graphql/generated/resolvers';
 import { validateInput } from '../shared/validation';
-import { toConnectionView } from './connection.serializer';
+import { toLastErrorView } from './connection.serializer';
 import { ConnectDto } from './dto/connect.dto';
 import { SubmitCredentialsDto } from './dto/submit-credentials.dto';
 
@@ -44,7 +44,7 @@ export const connectionResolvers: Resolvers = {
   },
   Connection: {
     // lastError comes from the REST serializer so both doors agree to the letter.
-    lastError: (connection) => toConnectionView(connection).lastError,
+    lastError: (connection) => toLastErrorView(connection.lastError),
     expiresAt: (connection) => connection.tokenExpiresAt,
     connector: (connection, _, ctx) =>
       ctx.services.connectors.forConnection(connection.connectorSlug, connection.authType),

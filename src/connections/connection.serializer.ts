@@ -1,6 +1,5 @@
 /** The public record of a connection (contract §3): an allow-list of fields, never the entity minus some. */
-import type { Connection } from './connection.entity';
-import type { ConnectionStatus, LastError } from './connection.types';
+import type { ConnectionRecord, ConnectionStatus, LastError } from './connection.types';
 import type { AuthType } from '../connectors/connector.types';
 
 export interface ConnectionView {
@@ -23,7 +22,11 @@ export interface ConnectionView {
   lastRefreshedAt: string | null;
 }
 
-export function toConnectionView(connection: Connection): ConnectionView {
+export function toLastErrorView(lastError: LastError | null): LastError | null {
+  return lastError ? { code: lastError.code, message: lastError.message, at: lastError.at } : null;
+}
+
+export function toConnectionView(connection: ConnectionRecord): ConnectionView {
   return {
     id: connection.id,
     connectorSlug: connection.connectorSlug,
@@ -33,13 +36,7 @@ export function toConnectionView(connection: Connection): ConnectionView {
     createdAt: connection.createdAt.toISOString(),
     updatedAt: connection.updatedAt.toISOString(),
     connectedAt: connection.connectedAt ? connection.connectedAt.toISOString() : null,
-    lastError: connection.lastError
-      ? {
-          code: connection.lastError.code,
-          message: connection.lastError.message,
-          at: connection.lastError.at,
-        }
-      : null,
+    lastError: toLastErrorView(connection.lastError),
     expiresAt: connection.tokenExpiresAt ? connection.tokenExpiresAt.toISOString() : null,
     scopes: connection.scopes ? [...connection.scopes] : null,
     account: connection.account,

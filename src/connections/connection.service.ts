@@ -17,7 +17,7 @@ import { slugToEnvName } from '../config';
 import type { Connection } from './connection.entity';
 import type { ConnectionRepository } from './connection.repository';
 import type { ConnectionSecrets } from './connection-secrets';
-import { CONNECTION_STATUSES, type ConnectionStatus } from './connection.types';
+import { CONNECTION_STATUSES, type ConnectionRecord, type ConnectionStatus } from './connection.types';
 import { checkCredentials } from './credential-check';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { ConnectDto } from './dto/connect.dto';
@@ -34,7 +34,7 @@ export interface ListConnectionsInput {
 }
 
 export interface ConnectionPage {
-  connections: Connection[];
+  connections: ConnectionRecord[];
   nextCursor: string | null;
 }
 

@@ -8,3 +8,25 @@ export interface LastError {
   message: string;
   at: string;
 }
+
+/**
+ * What may leave the database for a serializer: a connection without its secret or refresh
+ * lease (the list reads exactly these columns). Every full Connection entity is one too.
+ */
+export interface ConnectionRecord {
+  id: string;
+  ownerId: string;
+  connectorSlug: string;
+  authType: 'oauth' | 'api_key' | 'none';
+  label: string | null;
+  status: ConnectionStatus;
+  lastError: LastError | null;
+  tokenExpiresAt: Date | null;
+  scopes: string[] | null;
+  account: string | null;
+  lastRefreshedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  connectedAt: Date | null;
+  deletedAt: Date | null;
+}

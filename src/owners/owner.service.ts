@@ -5,6 +5,7 @@ import { BadRequestError, NotFoundError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import type { Clock } from '../shared/clock';
 import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './api-key';
+import type { RevocableCache } from '../shared/cache/revocable-cache';
 import type { OwnerRepository } from './owner.repository';
 
 /** Who is calling: resolved from the Bearer token once per request, passed to every service call. */
@@ -39,6 +40,8 @@ export class OwnerService {
   constructor(
     private readonly owners: OwnerRepository,
     private readonly clock: Clock,
+    /** Key hash -> caller; revocation drops it on every instance (README "Caches"). */
+    private readonly keyCache: RevocableCache<Caller>,
   ) {}
 
   async createKey(ownerName: string): Promise<CreatedKey> {
@@ -75,12 +78,14 @@ export class OwnerService {
     }
     const key = matches[0]!;
     await this.owners.markKeyRevoked(key.id, this.clock.now());
+    this.keyCache.clear();
     return { id: key.id, prefix: key.prefix, revoked: true };
   }
 
   /** The caller a Bearer key stands for, or undefined for a malformed, unknown or revoked key. */
   async authenticate(apiKey: string): Promise<Caller | undefined> {
     if (!isWellFormedApiKey(apiKey)) return undefined;
-    return this.owners.findLiveKeyByHash(hashApiKey(apiKey));
+    const hash = hashApiKey(apiKey);
+    return this.keyCache.get(hash, () => this.owners.findLiveKeyByHash(hash));
   }
 }

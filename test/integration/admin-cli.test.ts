@@ -12,7 +12,7 @@ import { ConnectionSecrets } from '../../src/connections/connection-secrets';
 import { keyIdOf, SecretCipher, type Sealed } from '../../src/shared/crypto/cipher';
 import { TEST_ENCRYPTION_KEY, testDatabaseUrl } from '../support/env';
 import { startGateway, type TestGateway } from '../support/gateway';
-import { client } from '../support/http';
+import { client, untilStatus } from '../support/http';
 
 const ROOT = path.resolve(__dirname, '../..');
 const KEY_FORMAT = /^alm_live_[0-9A-Za-z]{32}$/;
@@ -132,13 +132,18 @@ describe('admin CLI: keys', () => {
       expect(listed.stdout).not.toContain(createHash('sha256').update(apiKey).digest('hex'));
     }
 
-    // keys revoke <prefix>: that key now gets 401, the other still works.
+    // keys revoke <prefix>: that key gets 401 within the cache bound (the running gateway has it
+    // cached: it was just used), the other still works.
     const prefix = first.apiKey.slice(0, 15);
     const revoked = onlyJsonLine<{ id: string; prefix: string; revoked: boolean }>(
       await admin(['keys', 'revoke', prefix]),
     );
     expect(revoked).toEqual({ id: expect.stringMatching(UUID), prefix, revoked: true });
-    const refused = await client(gw.baseUrl, first.apiKey).get('/api/v1/connectors');
+    const refused = await untilStatus(
+      () => client(gw.baseUrl, first.apiKey).get('/api/v1/connectors'),
+      401,
+      gw.services.invalidations.boundMs,
+    );
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect((await client(gw.baseUrl, second.apiKey).get('/api/v1/connectors')).status).toBe(200);

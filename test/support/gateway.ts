@@ -67,6 +67,8 @@ export async function startGateway(
   const database = await openGatewayDatabase(config);
   const services = createServices({
     dataSource: database.dataSource,
+    // The embedded run serves this URL from one shared backend too (see db/hot-queries.ts).
+    preparedStatements: process.env.TEST_DATABASE_KIND === 'postgres',
     catalog,
     cipher,
     clock: options.clock ?? systemClock,
@@ -75,6 +77,7 @@ export async function startGateway(
     providerTimeoutMs: options.providerTimeoutMs,
   });
   const built = await buildApp({ config, services, logger, isReady: database.isReady });
+  await services.invalidations.start();
   server.on('request', built.app);
   return {
     baseUrl: `http://127.0.0.1:${port}`,
@@ -90,6 +93,7 @@ export async function startGateway(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await built.stop();
+      await services.invalidations.stop();
       await database.close();
     },
   };

@@ -56,3 +56,21 @@ export function client(baseUrl: string, apiKey?: string) {
     call,
   };
 }
+
+/**
+ * Repeats `send` until it answers `status`, for at most `withinMs` after the first try (plus one
+ * request's time); returns the last response, whose status the caller asserts. For changes that
+ * take effect within a stated bound rather than at once (a cached key's revocation).
+ */
+export async function untilStatus<T = any>(
+  send: () => Promise<HttpResponse<T>>,
+  status: number,
+  withinMs: number,
+): Promise<HttpResponse<T>> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const response = await send();
+    if (response.status === status || Date.now() > deadline) return response;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       tokenRefreshAheadSeconds: 300,
       graphqlIntrospection: true,
       returnUrlAllowlist: [],
+      authCacheSeconds: 60,
+      cacheSyncIntervalMs: 1000,
     });
     expect(config.dataDir).toBe(path.resolve('./.data'));
     expect(path.isAbsolute(config.dataDir)).toBe(true);
@@ -78,6 +80,10 @@ describe('loadConfig', () => {
     ['GRAPHQL_INTROSPECTION', { GRAPHQL_INTROSPECTION: 'maybe' }],
     ['TOKEN_REFRESH_AHEAD_SECONDS', { TOKEN_REFRESH_AHEAD_SECONDS: '1.5' }],
     ['RUNTIME_TOKEN', { RUNTIME_TOKEN: 'too-short' }],
+    ['AUTH_CACHE_SECONDS', { AUTH_CACHE_SECONDS: '-1' }],
+    ['AUTH_CACHE_SECONDS', { AUTH_CACHE_SECONDS: '3601' }],
+    ['CACHE_SYNC_INTERVAL_MS', { CACHE_SYNC_INTERVAL_MS: '10' }],
+    ['CACHE_SYNC_INTERVAL_MS', { CACHE_SYNC_INTERVAL_MS: 'soon' }],
     ['RETURN_URL_ALLOWLIST', { RETURN_URL_ALLOWLIST: 'https://ok.example,javascript:alert(1)' }],
   ])('refuses a bad %s with a ConfigError naming it (%j)', (variable, env) => {
     const error = configError(env);

@@ -3,6 +3,7 @@ import { Initial1795888165358 } from './1795888165358-Initial';
 import { OAuthFlows1795888966777 } from './1795888966777-OAuthFlows';
 import { OAuthHandshakeAndTokens1795889087628 } from './1795889087628-OAuthHandshakeAndTokens';
 import { BrowserSessions1795892353994 } from './1795892353994-BrowserSessions';
+import { CacheInvalidations1795897440132 } from './1795897440132-CacheInvalidations';
 
 /** Migrations in the order they apply. New ones come from `npm run migration:generate`. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   OAuthFlows1795888966777,
   OAuthHandshakeAndTokens1795889087628,
   BrowserSessions1795892353994,
+  CacheInvalidations1795897440132,
 ];

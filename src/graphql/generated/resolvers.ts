@@ -1,8 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { Connection as ConnectionEntity } from '../../connections/connection.entity';
+import type { ConnectionRecord, LastError } from '../../connections/connection.types';
 import type { CatalogEntry } from '../../connectors/catalog.types';
 import type { CredentialField as CredentialFieldDefinition } from '../../connectors/connector.types';
-import type { LastError } from '../../connections/connection.types';
 import type { ConnectOutcome, RevokeOutcome, ReauthorizeOutcome, ConnectionPage } from '../../connections/connection.service';
 import type { BrowserSession as BrowserSessionEntity } from '../../sessions/browser-session.entity';
 import type { CreatedSession, RevokedSession } from '../../sessions/session.service';
@@ -480,7 +479,7 @@ export type ResolversTypes = {
   BrowserSession: ResolverTypeWrapper<BrowserSessionEntity>;
   ConnectInput: ConnectInput;
   ConnectPayload: ResolverTypeWrapper<ConnectOutcome>;
-  Connection: ResolverTypeWrapper<ConnectionEntity>;
+  Connection: ResolverTypeWrapper<ConnectionRecord>;
   ConnectionError: ResolverTypeWrapper<LastError>;
   ConnectionList: ResolverTypeWrapper<ConnectionPage>;
   ConnectionStatus: null;
@@ -510,7 +509,7 @@ export type ResolversParentTypes = {
   BrowserSession: BrowserSessionEntity;
   ConnectInput: ConnectInput;
   ConnectPayload: ConnectOutcome;
-  Connection: ConnectionEntity;
+  Connection: ConnectionRecord;
   ConnectionError: LastError;
   ConnectionList: ConnectionPage;
   Connector: CatalogEntry;
