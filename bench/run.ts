@@ -90,7 +90,12 @@ async function seededDatabase(name: string): Promise<string> {
 }
 
 /** Resolves when GET url answers 200; the time it took from `since`. */
-async function waitFor200(url: string, since: number, child: ChildProcess, timeoutMs = 60_000): Promise<number> {
+async function waitFor200(
+  url: string,
+  since: number,
+  child: ChildProcess,
+  timeoutMs = 60_000,
+): Promise<number> {
   while (performance.now() - since < timeoutMs) {
     if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
     try {
@@ -104,7 +109,12 @@ async function waitFor200(url: string, since: number, child: ChildProcess, timeo
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
 }
 
-function start(command: string, args: string[], extraEnv: Record<string, string>, detached = false): ChildProcess {
+function start(
+  command: string,
+  args: string[],
+  extraEnv: Record<string, string>,
+  detached = false,
+): ChildProcess {
   return spawn(command, args, {
     cwd: ROOT,
     env: { ...env, ...extraEnv },
@@ -175,7 +185,9 @@ async function sameAnswers(baseline: string, gateway: string, key: string): Prom
   const raw = await (await fetch(`${baseline}/api/v1/connections`, { headers })).json();
   const rest = await (await fetch(`${gateway}/api/v1/connections`, { headers })).json();
   if (!isDeepStrictEqual(raw, rest)) {
-    throw new Error(`the gateway and the baseline disagree:\n${JSON.stringify(raw)}\n${JSON.stringify(rest)}`);
+    throw new Error(
+      `the gateway and the baseline disagree:\n${JSON.stringify(raw)}\n${JSON.stringify(rest)}`,
+    );
   }
   const graphql = (await (
     await fetch(`${gateway}/graphql`, {
@@ -185,7 +197,12 @@ async function sameAnswers(baseline: string, gateway: string, key: string): Prom
     })
   ).json()) as { data?: { connections: { nodes: { id: string }[] } } };
   const ids = graphql.data?.connections.nodes.map((node) => node.id);
-  if (!isDeepStrictEqual(ids, (raw as { connections: { id: string }[] }).connections.map((c) => c.id))) {
+  if (
+    !isDeepStrictEqual(
+      ids,
+      (raw as { connections: { id: string }[] }).connections.map((c) => c.id),
+    )
+  ) {
     throw new Error(`GraphQL answered differently: ${JSON.stringify(graphql)}`);
   }
 }
@@ -206,7 +223,9 @@ async function throughput(gatewayUrl: string, baselineUrl: string): Promise<void
     BASELINE_DATABASE_URL: baselineUrl,
     PORT: String(BASELINE_PORT),
   });
-  const profileArgs = settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(OUTPUT, 'profiles')}`] : [];
+  const profileArgs = settings.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.join(OUTPUT, 'profiles')}`]
+    : [];
   const gatewayChild = start(
     process.execPath,
     [...profileArgs, ...NODE_TS, 'src/main.ts'],
@@ -256,7 +275,9 @@ async function throughput(gatewayUrl: string, baselineUrl: string): Promise<void
     );
     const baseline = summary.get('baseline')!;
     log();
-    log(`medians of ${settings.rounds} rounds (${settings.connections} connections, ${settings.seconds} s each):`);
+    log(
+      `medians of ${settings.rounds} rounds (${settings.connections} connections, ${settings.seconds} s each):`,
+    );
     for (const [name, figures] of summary) {
       const ratio = figures.rps / baseline.rps;
       const p99 = figures.p99 / Math.max(baseline.p99, 1);
@@ -296,7 +317,12 @@ async function coldStart(gatewayUrl: string): Promise<void> {
   log('cold start: `npm start` to the first 200 from /readyz (median of 3)');
   const time = async (extra: Record<string, string>) => {
     const since = performance.now();
-    const child = start('npm', ['start', '--silent'], gatewayEnv({ PORT: String(GATEWAY_PORT), ...extra }), true);
+    const child = start(
+      'npm',
+      ['start', '--silent'],
+      gatewayEnv({ PORT: String(GATEWAY_PORT), ...extra }),
+      true,
+    );
     try {
       return await waitFor200(`http://127.0.0.1:${GATEWAY_PORT}/readyz`, since, child);
     } finally {
