@@ -1,6 +1,7 @@
 /** Loads the SDL from schema/ (the source of truth) and merges the feature resolvers. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { GraphQLScalarType } from 'graphql';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { connectionResolvers } from '../connections/connection.resolvers';
 import { connectorResolvers } from '../connectors/connector.resolvers';
@@ -18,8 +19,18 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string {
     .join('\n');
 }
 
+/**
+ * graphql-scalars' DateTime, serialising our Dates (always valid, from the database) straight to
+ * the ISO string its own serialiser would produce through JSON.stringify: a Date in the result
+ * sends every value through toJSON, measurably slower on the hot path.
+ */
+const DateTime = new GraphQLScalarType({
+  ...DateTimeResolver.toConfig(),
+  serialize: (value) => (value instanceof Date ? value.toISOString() : DateTimeResolver.serialize(value)),
+});
+
 export const resolvers: Resolvers = {
-  DateTime: DateTimeResolver,
+  DateTime,
   JSONObject: JSONObjectResolver,
   ...connectorResolvers,
   ...connectionResolvers,

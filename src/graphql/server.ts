@@ -6,9 +6,11 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Logger } from '../shared/logger';
 import type { GraphQLContext } from './context';
 import { formatError } from './format-error';
+import { jitGateway } from './jit-executor';
 import { loadTypeDefs, resolvers } from './schema';
 
 export interface GraphQLOptions {
@@ -39,8 +41,7 @@ export function createApolloServer(options: GraphQLOptions): ApolloServer<GraphQ
   });
   const protection = armor.protect();
   return new ApolloServer<GraphQLContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers: resolvers as never,
+    gateway: jitGateway(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never })),
     introspection: options.introspection,
     csrfPrevention: true,
     // main owns the signals and drains HTTP first; Apollo stopping on its own would race that.
