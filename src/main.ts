@@ -1,6 +1,8 @@
 /**
  * Process start: config, database, app, listen, signals. Nothing else.
  */
+// First: boots the embedded database in a worker thread while the imports below load.
+import './db/embedded-prestart';
 import 'reflect-metadata';
 import http from 'node:http';
 import { buildApp } from './app';

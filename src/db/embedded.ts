@@ -1,20 +1,31 @@
 /**
- * The embedded PostgreSQL engine: PGlite persisted under DATA_DIR, served in-process over the
- * wire protocol (embedded-socket.ts) on a unix socket (or a loopback port when the path is too long), so the
+ * The embedded PostgreSQL engine: PGlite persisted under DATA_DIR, served over the wire protocol
+ * (embedded-socket.ts) on a unix socket (or a loopback port when the path is too long), so the
  * ordinary `pg` driver and every line of data code are the same as in production.
+ *
+ * The engine runs in a worker thread (embedded-worker.ts): its queries stay off the gateway's
+ * event loop, and `npm start` boots it (prestartEmbeddedDatabase, from embedded-prestart.ts)
+ * while the main thread is still loading the gateway's modules.
  *
  * A lock file in DATA_DIR keeps a second process (a second gateway, or the admin CLI while a
  * gateway runs) from opening the same files, which PGlite cannot share.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { startEmbeddedSocketServer } from './embedded-socket';
+import { Worker } from 'node:worker_threads';
+import type { EngineData, FromEngine, ToEngine } from './embedded-worker';
 
 const LOCK_FILE = 'gateway.lock';
 const SOCKET_NAME = '.s.PGSQL.5432';
 // sun_path is 108 bytes on Linux, 104 on macOS; keep a margin.
 const MAX_SOCKET_PATH = 100;
+
+/**
+ * PostgreSQL settings on top of PGlite's own. shared_buffers: every start zeroes the whole
+ * buffer pool in WebAssembly, and PostgreSQL's default 128MB made that ~0.4 s of each start; a
+ * gateway's working set fits in 16MB, and pages beyond it are read from the OS cache.
+ */
+const SETTINGS = ['-c', 'shared_buffers=16MB'];
 
 export class DataDirLockedError extends Error {
   constructor(
@@ -49,13 +60,17 @@ function acquireLock(dataDir: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
-      return () => {
+      const release = () => {
+        process.removeListener('exit', release);
         try {
           if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
         } catch {
           // already gone
         }
       };
+      // A start that fails before the database is stopped (process.exit) leaves no lock behind.
+      process.on('exit', release);
+      return release;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(fs.readFileSync(file, 'utf8').trim());
@@ -68,38 +83,176 @@ function acquireLock(dataDir: string): () => void {
   throw new Error(`could not take the lock ${file}`);
 }
 
+/**
+ * The thread's first code. From source (a .ts entry) it loads our TypeScript through
+ * scripts/register.js, whatever hook the main thread has (none under jest; -r @swc-node/register,
+ * which would load the TypeScript compiler first, where a test starts the gateway that way).
+ */
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+if (workerData.entry.endsWith('.ts')) require(workerData.register);
+require(workerData.entry);
+`;
+const REGISTER = path.resolve(__dirname, '../../scripts/register.js');
+
+type Answer = Exclude<FromEngine['type'], 'failed'>;
+
+/** The engine's thread, seen from the main thread: boot, listen once, stop. */
+class EngineThread {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<Answer, { resolve: () => void; reject: (err: Error) => void }>();
+  private address = '';
+  private failure: Error | undefined;
+  private stopping = false;
+  /** Settles when PGlite has started (or failed to); never left unhandled. */
+  readonly booted: Promise<void>;
+
+  constructor(pgdata: string) {
+    const entry = require.resolve('./embedded-worker');
+    const data: EngineData = { pgdata, settings: SETTINGS };
+    this.worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      workerData: { ...data, entry, register: REGISTER },
+      // Not the parent's -r preloads (see BOOTSTRAP) nor its profiling flags.
+      execArgv: [],
+    });
+    this.booted = this.answer('booted');
+    this.booted.catch(() => undefined);
+    this.worker.on('message', (message: FromEngine) => {
+      if (message.type === 'failed') {
+        // The thread's error, with its stack, said to be the embedded database's.
+        const error = new Error(`embedded database in ${pgdata}: ${message.message}`);
+        const frames = message.stack?.split('\n').filter((line) => /^\s+at /.test(line));
+        if (frames?.length) error.stack = [`Error: ${error.message}`, ...frames].join('\n');
+        this.fail(error);
+        return;
+      }
+      if (message.type === 'listening') this.address = message.address;
+      const waiter = this.waiting.get(message.type);
+      this.waiting.delete(message.type);
+      waiter?.resolve();
+    });
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', (code) =>
+      this.fail(new Error(`the embedded database's thread exited (code ${code})`)),
+    );
+  }
+
+  private answer(type: Answer): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.waiting.set(type, { resolve, reject }));
+  }
+
+  private send(message: ToEngine): void {
+    this.worker.postMessage(message);
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    const waiters = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const waiter of waiters) waiter.reject(err);
+    if (waiters.length === 0 && !this.stopping) {
+      // Running, and nobody asked: the database is gone under the gateway. Fail loudly.
+      throw new Error(`The embedded database stopped unexpectedly: ${err.message}`, { cause: err });
+    }
+  }
+
+  async listen(
+    listen: { path: string } | { host: string; port: number },
+    maxConnections: number,
+  ): Promise<string> {
+    await this.booted;
+    const listening = this.answer('listening');
+    this.send({ type: 'listen', listen, maxConnections });
+    await listening;
+    return this.address;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    try {
+      if (!this.failure) {
+        const stopped = this.answer('stopped');
+        this.send({ type: 'stop' });
+        await stopped;
+      }
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+}
+
+interface Booted {
+  engine: EngineThread;
+  release: () => void;
+}
+
+/** Takes DATA_DIR's lock and starts the engine's thread; PGlite starts there at once. */
+function boot(dataDir: string): Booted {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const release = acquireLock(dataDir);
+  try {
+    return { engine: new EngineThread(path.join(dataDir, 'pgdata')), release };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/** Engines booted ahead of startEmbeddedDatabase, by resolved DATA_DIR: the engine, or why it could not. */
+const prestarted = new Map<string, Booted | { error: unknown }>();
+
+/**
+ * Boots the engine of an existing DATA_DIR now, for the startEmbeddedDatabase call that comes
+ * later, so PGlite's start overlaps whatever the caller does meanwhile. An error (DATA_DIR in use)
+ * is kept for that call to throw. A fresh DATA_DIR is left alone: its first start creates the
+ * database, which must not be cut short by a start that fails for another reason.
+ */
+export function prestartEmbeddedDatabase(dataDir: string): void {
+  const key = path.resolve(dataDir);
+  if (prestarted.has(key) || !fs.existsSync(path.join(dataDir, 'pgdata', 'PG_VERSION'))) return;
+  try {
+    prestarted.set(key, boot(dataDir));
+  } catch (error) {
+    prestarted.set(key, { error });
+  }
+}
+
 export async function startEmbeddedDatabase(
   dataDir: string,
   maxConnections: number,
 ): Promise<EmbeddedDatabase> {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const release = acquireLock(dataDir);
-  let db: PGlite | undefined;
+  const key = path.resolve(dataDir);
+  const early = prestarted.get(key);
+  prestarted.delete(key);
+  if (early && 'error' in early) throw early.error;
+  const { engine, release } = early ?? boot(dataDir);
+  const socketPath = path.join(dataDir, SOCKET_NAME);
+  const useSocket = Buffer.byteLength(socketPath) <= MAX_SOCKET_PATH && process.platform !== 'win32';
   try {
-    db = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') });
-    const socketPath = path.join(dataDir, SOCKET_NAME);
-    const useSocket = Buffer.byteLength(socketPath) <= MAX_SOCKET_PATH && process.platform !== 'win32';
     if (useSocket) fs.rmSync(socketPath, { force: true });
-    const server = await startEmbeddedSocketServer(
-      db,
+    const address = await engine.listen(
       useSocket ? { path: socketPath } : { host: '127.0.0.1', port: 0 },
       maxConnections,
     );
     const url = useSocket
       ? `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dataDir)}`
-      : `postgres://postgres@${server.address}/postgres`;
-    const opened = db;
+      : `postgres://postgres@${address}/postgres`;
     return {
       url,
       async stop() {
-        await server.stop();
-        await opened.close();
-        if (useSocket) fs.rmSync(socketPath, { force: true });
-        release();
+        try {
+          await engine.stop();
+        } finally {
+          if (useSocket) fs.rmSync(socketPath, { force: true });
+          release();
+        }
       },
     };
   } catch (err) {
-    await db?.close().catch(() => undefined);
+    await engine.stop().catch(() => undefined);
     release();
     throw err;
   }

@@ -1,6 +1,7 @@
 /**
  * The OpenAPI document of the REST API. `openapi/openapi.yaml` is the hand-written source of
- * truth; it is read and parsed once (at start, and once per test worker by the response checker).
+ * truth; it is read and parsed once (on the first request for it, and once per test worker by the
+ * response checker).
  */
 import fs from 'node:fs';
 import path from 'node:path';
