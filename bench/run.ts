@@ -6,9 +6,10 @@
  *
  * Settings (environment): BENCH_DATABASE_URL (a PostgreSQL it may create databases on; default
  * postgres://postgres@127.0.0.1:5432/test), BENCH_OWNERS (10000), BENCH_KEYS (1000 rotating keys),
- * BENCH_CONNECTIONS (32 concurrent), BENCH_SECONDS (10 per load), BENCH_ROUNDS (3), BENCH_MEMORY_SECONDS
+ * BENCH_CONNECTIONS (32 concurrent), BENCH_SECONDS (10 per load), BENCH_ROUNDS (4), BENCH_MEMORY_SECONDS
  * (60; 0 skips), BENCH_COLD_START (1; 0 skips), BENCH_PROFILE=1 (gateway runs with --cpu-prof into
- * bench-output/).
+ * bench-output/), BENCH_GATEWAY_ENV (extra settings for the gateway, e.g. `AUTH_CACHE_SECONDS=0` to
+ * measure without the key cache).
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -32,7 +33,7 @@ const settings = {
   perOwner: 20,
   connections: int('BENCH_CONNECTIONS', 32),
   seconds: int('BENCH_SECONDS', 10),
-  rounds: int('BENCH_ROUNDS', 3),
+  rounds: int('BENCH_ROUNDS', 4),
   memorySeconds: int('BENCH_MEMORY_SECONDS', 60),
   coldStart: env.BENCH_COLD_START !== '0',
   profile: env.BENCH_PROFILE === '1',
@@ -131,7 +132,16 @@ async function stop(child: ChildProcess, group = false): Promise<void> {
   await exited;
 }
 
-const NODE_TS = ['--enable-source-maps', '-r', '@swc-node/register'];
+/** How `npm start` runs TypeScript (scripts/register.js); the baseline runs the same way. */
+const NODE_TS = ['-r', './scripts/register.js'];
+
+/** BENCH_GATEWAY_ENV: `NAME=value` pairs separated by spaces, passed to the gateway. */
+const extraGatewayEnv = Object.fromEntries(
+  (env.BENCH_GATEWAY_ENV ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 
 function gatewayEnv(extra: Record<string, string>): Record<string, string> {
   return {
@@ -139,6 +149,7 @@ function gatewayEnv(extra: Record<string, string>): Record<string, string> {
     HOST: '127.0.0.1',
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     TOKEN_REFRESH_INTERVAL_SECONDS: '60',
+    ...extraGatewayEnv,
     ...extra,
   };
 }
@@ -350,7 +361,8 @@ async function main(): Promise<void> {
   fs.mkdirSync(OUTPUT, { recursive: true });
   log(
     `bench: ${settings.owners} owners x ${settings.perOwner} connections, ${settings.keys} rotating keys, ` +
-      `${os.cpus().length} cores, node ${process.version}`,
+      `${os.cpus().length} cores, node ${process.version}` +
+      (env.BENCH_GATEWAY_ENV ? `, gateway with ${env.BENCH_GATEWAY_ENV}` : ''),
   );
   const seedStarted = performance.now();
   const [gatewayUrl, baselineUrl] = await Promise.all([
