@@ -309,10 +309,13 @@ async function throughput(gatewayUrl: string, baselineUrl: string): Promise<void
       const tenth = Math.max(1, Math.floor(samples.length / 10));
       const first = median(samples.slice(0, tenth));
       const last = median(samples.slice(-tenth));
+      const windows: string[] = [];
+      for (let i = 0; i < samples.length; i += 10) windows.push(median(samples.slice(i, i + 10)).toFixed(0));
       log(
         `  RSS first ${first.toFixed(0)} MiB, last ${last.toFixed(0)} MiB, max ${Math.max(...samples).toFixed(0)} MiB` +
           ` (${samples.length} samples); errors ${figures.reduce((sum, f) => sum + f!.errors, 0)}`,
       );
+      log(`  RSS medians per 10 s: ${windows.join(' ')} MiB`);
     }
     summaryLine = `rest/baseline=${(summary.get('rest')!.rps / baseline.rps).toFixed(2)} graphql/baseline=${(
       summary.get('graphql')!.rps / baseline.rps
