@@ -15,7 +15,7 @@ import { connectionRoutes } from './connections/connection.routes';
 import { connectorRoutes } from './connectors/connector.routes';
 import { docsRoutes } from './docs/docs.routes';
 import type { GraphQLContext } from './graphql/context';
-import { createApolloServer } from './graphql/server';
+import { startGraphQL, type GraphQLServer } from './graphql/server';
 import { callerOf, requireCaller } from './http/auth.middleware';
 import { errorMiddleware, notFoundRoute } from './http/error.middleware';
 import { oauthRoutes } from './oauth/oauth.routes';
@@ -40,6 +40,11 @@ export interface AppDeps {
   logger: Logger;
   /** Readiness: database reachable and migrations applied. */
   isReady: () => Promise<boolean>;
+  /**
+   * Apollo, already started (main starts it while the database opens); when absent, buildApp
+   * starts one with the config's settings.
+   */
+  graphql?: GraphQLServer;
 }
 
 export interface BuiltApp {
@@ -127,12 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     connectPageRoutes(services, { secureCookies, bodyLimitBytes: deps.config.bodyLimitBytes }),
   );
 
-  const apollo = createApolloServer({
-    introspection: deps.config.graphqlIntrospection,
-    production: deps.config.isProduction,
-    logger,
-  });
-  await apollo.start();
+  const apollo = deps.graphql ?? (await startGraphQL(deps.config, logger));
   app.use(
     '/graphql',
     auth,

@@ -11,6 +11,7 @@ import { CatalogFileError, loadCatalog } from './connectors/catalog.loader';
 import { ConnectorDefinitionError } from './connectors/connector.validation';
 import { createServices } from './container';
 import { openGatewayDatabase } from './db/database';
+import { startGraphQL } from './graphql/server';
 import { RefreshScheduler } from './oauth/refresh-scheduler';
 import { DataDirLockedError } from './db/embedded';
 import { systemClock } from './shared/clock';
@@ -31,7 +32,8 @@ async function main(): Promise<void> {
     );
   }
   const catalog = loadCatalog({ connectorsFile: config.connectorsFile, oauthClients: config.oauthClients });
-  const database = await openGatewayDatabase(config);
+  // Apollo needs no database: it starts while the database opens (the embedded one boots in its thread).
+  const [database, graphql] = await Promise.all([openGatewayDatabase(config), startGraphQL(config, logger)]);
   const services = createServices({
     dataSource: database.dataSource,
     preparedStatements: !database.embedded,
@@ -41,7 +43,7 @@ async function main(): Promise<void> {
     logger,
     config,
   });
-  const built = await buildApp({ config, services, logger, isReady: database.isReady });
+  const built = await buildApp({ config, services, logger, isReady: database.isReady, graphql });
   await services.invalidations.start();
 
   const refresher = new RefreshScheduler(

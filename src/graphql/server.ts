@@ -7,6 +7,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { Config } from '../config';
 import type { Logger } from '../shared/logger';
 import type { GraphQLContext } from './context';
 import { formatError } from './format-error';
@@ -62,4 +63,20 @@ export function createApolloServer(options: GraphQLOptions): ApolloServer<GraphQ
       error: (msg: string) => options.logger.error(msg),
     },
   });
+}
+
+export type GraphQLServer = ApolloServer<GraphQLContext>;
+
+/** Creates and starts Apollo as the config says; it needs no database, so main runs it while one opens. */
+export async function startGraphQL(
+  config: Pick<Config, 'graphqlIntrospection' | 'isProduction'>,
+  logger: Logger,
+): Promise<GraphQLServer> {
+  const apollo = createApolloServer({
+    introspection: config.graphqlIntrospection,
+    production: config.isProduction,
+    logger,
+  });
+  await apollo.start();
+  return apollo;
 }
