@@ -9,6 +9,7 @@ COPY tsconfig.json codegen.ts .swcrc ./
 COPY schema ./schema
 COPY openapi ./openapi
 COPY src ./src
+COPY scripts/register.js ./scripts/register.js
 USER node
 EXPOSE 4000
 CMD ["npm", "start"]
