@@ -86,6 +86,10 @@ export class OwnerService {
   async authenticate(apiKey: string): Promise<Caller | undefined> {
     if (!isWellFormedApiKey(apiKey)) return undefined;
     const hash = hashApiKey(apiKey);
-    return this.keyCache.get(hash, () => this.owners.findLiveKeyByHash(hash));
+    // Frozen: one cached Caller is shared by every request that presents the key.
+    return this.keyCache.get(hash, async () => {
+      const caller = await this.owners.findLiveKeyByHash(hash);
+      return caller && Object.freeze(caller);
+    });
   }
 }
