@@ -4,7 +4,7 @@
  * secret values are never written back into the page.
  */
 import type { CredentialField } from '../connectors/connector.types';
-import { escapeHtml as e } from '../http/page';
+import { escapeHtml as e, PAGE_HEAD_START } from '../http/page';
 import type { ConnectItem, ConnectPageView, ConnectProblem } from './connect-page.service';
 import { htmlPattern } from './html-pattern';
 
@@ -207,12 +207,7 @@ export function renderConnectPage(view: ConnectPageView, options: RenderOptions)
     ${cards.join('\n    ')}
     </ul>`
       : `<p>There is nothing to connect here.</p>`;
-  return `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <meta name="referrer" content="no-referrer">
+  return `${PAGE_HEAD_START}
     <link rel="icon" href="data:,">
     <title>${outcome && !outcome.ok ? 'Check your details – ' : ''}Connect your accounts</title>
     <style nonce="${e(options.nonce)}">${STYLE}</style>

@@ -2,6 +2,7 @@
  * The two docs pages. Static HTML: every script and stylesheet is a file from the gateway itself
  * (no inline script, no inline style, no other host), so the pages' CSP can stay at 'self'.
  */
+import { escapeHtml as attr, PAGE_HEAD_START } from '../http/page';
 import type { DocsVendor } from './vendor';
 
 export const OPENAPI_URL = '/api/v1/openapi.json';
@@ -13,10 +14,6 @@ export const DOCS_ASSETS = {
   graphiql: '/graphiql/assets/graphiql.js',
 };
 
-function attr(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
 function layout(options: {
   title: string;
   current: 'reference' | 'graphiql';
@@ -26,12 +23,7 @@ function layout(options: {
 }): string {
   const link = (href: string, label: string, page?: 'reference' | 'graphiql') =>
     `<a href="${attr(href)}"${page === options.current ? ' aria-current="page"' : ''}>${label}</a>`;
-  return `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <meta name="referrer" content="no-referrer">
+  return `${PAGE_HEAD_START}
     <title>${options.title} · Connections gateway</title>
     <link rel="icon" href="data:,">
 ${options.styles.map((href) => `    <link rel="stylesheet" href="${attr(href)}">`).join('\n')}

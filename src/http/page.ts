@@ -6,6 +6,17 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
+/**
+ * How every server-rendered page begins (this one, the connect page, the docs pages): up to the
+ * metadata they all share; each adds its own title, icon, styles and the rest of its head.
+ */
+export const PAGE_HEAD_START = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <meta name="referrer" content="no-referrer">`;
+
 export interface PageContent {
   ok: boolean;
   title: string;
@@ -15,12 +26,7 @@ export interface PageContent {
 export function renderPage(content: PageContent): string {
   const accent = content.ok ? '#137333' : '#b3261e';
   const body = content.lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n      ');
-  return `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <meta name="referrer" content="no-referrer">
+  return `${PAGE_HEAD_START}
     <title>${escapeHtml(content.title)}</title>
     <style>
       body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; background: #f6f7f9; color: #1f2328; }
