@@ -61,6 +61,19 @@ describe('security: input handling', () => {
   }
 
   describe('bodies', () => {
+    /** Both routes that read a JSON body answer `raw` with 400, and no connection appears. */
+    async function expectRefusedByBothBodyRoutes(raw: string): Promise<void> {
+      const before = await liveCount();
+      expectBadRequest(await call(gw, 'POST', '/api/v1/connections', { raw, headers: JSON_TYPE }));
+      expectBadRequest(
+        await call(gw, 'POST', `/api/v1/connections/${connectionId}/credentials`, {
+          raw,
+          headers: JSON_TYPE,
+        }),
+      );
+      expect(await liveCount()).toBe(before);
+    }
+
     it('authenticates before reading a body: an anonymous malformed or oversized body is 401', async () => {
       for (const path of ['/api/v1/connections', '/graphql']) {
         const malformed = await call(gw, 'POST', path, {
@@ -85,15 +98,7 @@ describe('security: input handling', () => {
       ['not JSON at all', 'connectorSlug=stripe'],
       ['an empty body', ''],
     ])('answers malformed JSON (%s) with 400 BAD_REQUEST, not 500', async (_name, raw) => {
-      const before = await liveCount();
-      expectBadRequest(await call(gw, 'POST', '/api/v1/connections', { raw, headers: JSON_TYPE }));
-      expectBadRequest(
-        await call(gw, 'POST', `/api/v1/connections/${connectionId}/credentials`, {
-          raw,
-          headers: JSON_TYPE,
-        }),
-      );
-      expect(await liveCount()).toBe(before);
+      await expectRefusedByBothBodyRoutes(raw);
     });
 
     it.each([
@@ -103,15 +108,7 @@ describe('security: input handling', () => {
       ['null', 'null'],
       ['true', 'true'],
     ])('refuses a JSON body that is %s with 400', async (_name, raw) => {
-      const before = await liveCount();
-      expectBadRequest(await call(gw, 'POST', '/api/v1/connections', { raw, headers: JSON_TYPE }));
-      expectBadRequest(
-        await call(gw, 'POST', `/api/v1/connections/${connectionId}/credentials`, {
-          raw,
-          headers: JSON_TYPE,
-        }),
-      );
-      expect(await liveCount()).toBe(before);
+      await expectRefusedByBothBodyRoutes(raw);
     });
 
     it.each([
