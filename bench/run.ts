@@ -312,10 +312,7 @@ async function throughput(gatewayUrl: string, baselineUrl: string): Promise<void
       const samples: number[] = [];
       const sampler = setInterval(() => samples.push(rssMiB(gatewayChild.pid!)), 1_000);
       const half = settings.memorySeconds / 2;
-      const figures = await Promise.all([load(targets[1]!, half, keys)]).then(async ([rest]) => [
-        rest,
-        await load(targets[2]!, half, keys),
-      ]);
+      const figures = [await load(targets[1]!, half, keys), await load(targets[2]!, half, keys)];
       clearInterval(sampler);
       const tenth = Math.max(1, Math.floor(samples.length / 10));
       const first = median(samples.slice(0, tenth));
@@ -324,7 +321,7 @@ async function throughput(gatewayUrl: string, baselineUrl: string): Promise<void
       for (let i = 0; i < samples.length; i += 10) windows.push(median(samples.slice(i, i + 10)).toFixed(0));
       log(
         `  RSS first ${first.toFixed(0)} MiB, last ${last.toFixed(0)} MiB, max ${Math.max(...samples).toFixed(0)} MiB` +
-          ` (${samples.length} samples); errors ${figures.reduce((sum, f) => sum + f!.errors, 0)}`,
+          ` (${samples.length} samples); errors ${figures.reduce((sum, f) => sum + f.errors, 0)}`,
       );
       log(`  RSS medians per 10 s: ${windows.join(' ')} MiB`);
     }
