@@ -23,6 +23,7 @@ import { openapiRoutes } from './openapi/openapi.routes';
 import { runtimeRoutes } from './runtime/runtime.routes';
 import { sessionRoutes } from './sessions/session.routes';
 import type { Logger } from './shared/logger';
+import { runInRequestContext } from './shared/request-context';
 
 export interface AppDeps {
   config: Pick<
@@ -81,6 +82,18 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
+  // Every later middleware, service call and log line of this request sees its id and origin.
+  app.use((req, _res, next) => {
+    const userAgent = req.get('user-agent');
+    runInRequestContext(
+      {
+        requestId: String(req.id),
+        ip: req.ip ?? null,
+        userAgent: userAgent ? userAgent.slice(0, 256) : null,
+      },
+      next,
+    );
+  });
   app.use(helmet());
 
   app.get('/healthz', (_req, res) => {

@@ -6,6 +6,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Caller } from '../owners/owner.service';
 import { UnauthorizedError } from '../shared/errors';
+import { setActor } from '../shared/request-context';
 
 const BEARER = /^Bearer +([^\s]+) *$/i;
 
@@ -31,6 +32,9 @@ export function requireCaller(...authenticators: BearerAuthenticator[]): Request
     }
     if (!caller) throw new UnauthorizedError();
     res.locals.caller = caller;
+    setActor(
+      caller.sessionId ? { type: 'session', id: caller.sessionId } : { type: 'api_key', id: caller.keyId },
+    );
     next();
   };
 }
