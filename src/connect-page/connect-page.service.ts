@@ -10,6 +10,7 @@ import type { ConnectionRecord } from '../connections/connection.types';
 import { ConnectDto } from '../connections/dto/connect.dto';
 import { SubmitCredentialsDto } from '../connections/dto/submit-credentials.dto';
 import type { Caller } from '../owners/owner.service';
+import { setActor } from '../shared/request-context';
 import { BadRequestError, UnauthorizedError, type ErrorDetail } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import { validateInput } from '../shared/validation';
@@ -54,6 +55,8 @@ export class ConnectPageService {
   async openSession(token: string | undefined): Promise<{ caller: Caller; expiresAt: Date }> {
     const opened = token === undefined ? undefined : await this.services.sessions.open(token);
     if (!opened) throw new UnauthorizedError(LINK_INVALID);
+    // What the page does is the session's doing, in the audit trail as through the API.
+    setActor({ type: 'session', id: opened.caller.sessionId ?? null });
     return opened;
   }
 

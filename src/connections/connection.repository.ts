@@ -6,6 +6,7 @@ import type { AuthType } from '../connectors/connector.types';
 import type { Sealed } from '../shared/crypto/cipher';
 import { inTransaction } from '../db/transaction';
 import type { HotQueries } from '../db/hot-queries';
+import type { ConnectionJournal } from '../audit/connection-journal';
 
 /** The list's columns: everything a serializer shows, never the secret. */
 const RECORD_COLUMNS =
@@ -87,6 +88,8 @@ export class ConnectionRepository {
   constructor(
     private readonly dataSource: DataSource,
     private readonly hot: HotQueries,
+    /** Every change below is journaled (audit trail, webhook outbox) in its own transaction. */
+    private readonly journal: ConnectionJournal,
   ) {}
 
   private get repo() {
@@ -99,20 +102,30 @@ export class ConnectionRepository {
    */
   async insertLiveOrGetExisting(input: NewConnection): Promise<{ connection: Connection; created: boolean }> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const result = await this.dataSource
-        .createQueryBuilder()
-        .insert()
-        .into(Connection)
-        .values({ ...input, updatedAt: input.createdAt, lastError: null, secret: null, deletedAt: null })
-        .orIgnore()
-        .returning(['id'])
-        .execute();
-      const insertedId = (result.raw as { id: string }[])[0]?.id;
-      const connection = insertedId
-        ? await this.repo.findOneBy({ id: insertedId })
-        : await this.repo.findOneBy({ ownerId: input.ownerId, connectorSlug: input.connectorSlug });
+      const inserted = await inTransaction(this.dataSource, async (tx) => {
+        const result = await tx
+          .createQueryBuilder()
+          .insert()
+          .into(Connection)
+          .values({ ...input, updatedAt: input.createdAt, lastError: null, secret: null, deletedAt: null })
+          .orIgnore()
+          .returning(['id'])
+          .execute();
+        const insertedId = (result.raw as { id: string }[])[0]?.id;
+        if (!insertedId) return null;
+        const connection = await tx.getRepository(Connection).findOneByOrFail({ id: insertedId });
+        await this.journal.record(tx, connection, 'connection.created');
+        if (connection.status === 'connected')
+          await this.journal.record(tx, connection, 'connection.connected');
+        return connection;
+      });
+      if (inserted) return { connection: inserted, created: true };
+      const existing = await this.repo.findOneBy({
+        ownerId: input.ownerId,
+        connectorSlug: input.connectorSlug,
+      });
       // Null only if the live row was revoked between the two statements: try again.
-      if (connection) return { connection, created: insertedId !== undefined };
+      if (existing) return { connection: existing, created: false };
     }
     throw new Error('could not insert or find the live connection');
   }
@@ -184,6 +197,7 @@ export class ConnectionRepository {
         { status: 'revoked', secret: null, deletedAt: now, updatedAt: now, refreshLeaseUntil: null },
       );
       const connection = await repo.findOneOrFail({ where: { id }, withDeleted: true });
+      await this.journal.record(tx, connection, 'connection.revoked', { previousStatus: live.status });
       return { connection, previousSecret: live.secret };
     });
   }
@@ -210,53 +224,72 @@ export class ConnectionRepository {
 
   /**
    * The one way a live connection becomes connected: its new secret (and facts about it)
-   * stored, the error cleared, `connectedAt` set the first time only.
+   * stored, the error cleared, `connectedAt` set the first time only. Journaled as
+   * `connection.connected` the first time, `connection.reauthorized` after that.
    */
-  private async markConnected(
+  private markConnected(
     id: string,
     ownerId: string | undefined,
     fields: Pick<Partial<Connection>, 'secret' | 'tokenExpiresAt' | 'scopes' | 'account'>,
     now: Date,
   ): Promise<Connection | null> {
-    const query = this.dataSource
-      .createQueryBuilder()
-      .update(Connection)
-      .set({
-        ...fields,
-        status: 'connected',
-        lastError: null,
-        updatedAt: now,
-        connectedAt: () => `COALESCE("connected_at", :now)`,
-      })
-      .setParameter('now', now)
-      .where('id = :id AND deleted_at IS NULL', { id });
-    if (ownerId !== undefined) query.andWhere('owner_id = :ownerId', { ownerId });
-    const result = await query.execute();
-    return result.affected ? this.findLiveById(id) : null;
+    return inTransaction(this.dataSource, async (tx) => {
+      const repo = tx.getRepository(Connection);
+      const before = await repo.findOne({
+        where: ownerId === undefined ? { id } : { id, ownerId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!before) return null;
+      await tx
+        .createQueryBuilder()
+        .update(Connection)
+        .set({
+          ...fields,
+          status: 'connected',
+          lastError: null,
+          updatedAt: now,
+          connectedAt: before.connectedAt ?? now,
+        })
+        .where('id = :id', { id })
+        .execute();
+      const after = await repo.findOneByOrFail({ id });
+      await this.journal.record(
+        tx,
+        after,
+        before.connectedAt ? 'connection.reauthorized' : 'connection.connected',
+        {
+          previousStatus: before.status,
+        },
+      );
+      return after;
+    });
   }
 
   /**
    * Records why a connection could not be connected. A connection that was connected keeps its
    * status (its tokens still work); any other becomes `status`.
    */
-  async recordError(
+  recordError(
     id: string,
     lastError: LastError,
     status: ConnectionStatus,
     now: Date,
   ): Promise<Connection | null> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(Connection)
-      .set({
-        lastError,
-        updatedAt: now,
-        status: () => `CASE WHEN "status" = 'connected' THEN 'connected' ELSE :status END`,
-      })
-      .setParameter('status', status)
-      .where('id = :id AND deleted_at IS NULL', { id })
-      .execute();
-    return result.affected ? this.findLiveById(id) : null;
+    return inTransaction(this.dataSource, async (tx) => {
+      const repo = tx.getRepository(Connection);
+      const before = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!before) return null;
+      await repo.update(
+        { id },
+        { lastError, updatedAt: now, status: before.status === 'connected' ? 'connected' : status },
+      );
+      const after = await repo.findOneByOrFail({ id });
+      await this.journal.record(tx, after, 'connection.error', {
+        previousStatus: before.status,
+        details: { error: { code: lastError.code, message: lastError.message } },
+      });
+      return after;
+    });
   }
 
   /**
@@ -280,26 +313,34 @@ export class ConnectionRepository {
   }
 
   /** Saves a refreshed token set (a rotated refresh token with it) and releases the lease, in one statement. */
-  async finishRefresh(id: string, lease: Date, tokens: StoredTokens, now: Date): Promise<boolean> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(Connection)
-      .set({
-        secret: tokens.sealed,
-        tokenExpiresAt: tokens.expiresAt,
-        scopes: tokens.scopes,
-        status: 'connected',
-        lastError: null,
-        lastRefreshedAt: now,
-        refreshLeaseUntil: null,
-        updatedAt: now,
-      })
-      .where('id = :id AND deleted_at IS NULL AND refresh_lease_until = :lease', { id, lease })
-      .execute();
-    return (result.affected ?? 0) === 1;
+  finishRefresh(id: string, lease: Date, tokens: StoredTokens, now: Date): Promise<boolean> {
+    return inTransaction(this.dataSource, async (tx) => {
+      const result = await tx
+        .createQueryBuilder()
+        .update(Connection)
+        .set({
+          secret: tokens.sealed,
+          tokenExpiresAt: tokens.expiresAt,
+          scopes: tokens.scopes,
+          status: 'connected',
+          lastError: null,
+          lastRefreshedAt: now,
+          refreshLeaseUntil: null,
+          updatedAt: now,
+        })
+        .where('id = :id AND deleted_at IS NULL AND refresh_lease_until = :lease', { id, lease })
+        .execute();
+      if ((result.affected ?? 0) !== 1) return false;
+      const after = await tx.getRepository(Connection).findOneByOrFail({ id });
+      await this.journal.record(tx, after, 'connection.token_refreshed');
+      return true;
+    });
   }
 
-  /** Releases the lease after a failed refresh, recording why; `expire` turns the connection expired. */
+  /**
+   * Releases the lease after a failed refresh, recording why; `expire` turns the connection
+   * expired (`connection.expired`), otherwise it keeps its tokens (`connection.refresh_failed`).
+   */
   async failRefresh(
     id: string,
     lease: Date,
@@ -307,17 +348,28 @@ export class ConnectionRepository {
     expire: boolean,
     now: Date,
   ): Promise<void> {
-    await this.dataSource
-      .createQueryBuilder()
-      .update(Connection)
-      .set({
-        lastError,
-        refreshLeaseUntil: null,
-        updatedAt: now,
-        ...(expire ? { status: 'expired' as const } : {}),
-      })
-      .where('id = :id AND refresh_lease_until = :lease', { id, lease })
-      .execute();
+    await inTransaction(this.dataSource, async (tx) => {
+      const repo = tx.getRepository(Connection);
+      const before = await repo.findOne({
+        where: { id, refreshLeaseUntil: lease },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!before) return;
+      await repo.update(
+        { id },
+        {
+          lastError,
+          refreshLeaseUntil: null,
+          updatedAt: now,
+          ...(expire ? { status: 'expired' as const } : {}),
+        },
+      );
+      const after = await repo.findOneByOrFail({ id });
+      await this.journal.record(tx, after, expire ? 'connection.expired' : 'connection.refresh_failed', {
+        previousStatus: before.status,
+        details: { error: { code: lastError.code, message: lastError.message } },
+      });
+    });
   }
 
   async releaseLease(id: string, lease: Date): Promise<void> {

@@ -8,6 +8,7 @@ import { bearerToken } from '../http/auth.middleware';
 import { pathParam } from '../http/params';
 import { UnauthorizedError } from '../shared/errors';
 import { safeEqual } from '../shared/tokens';
+import { setActor } from '../shared/request-context';
 
 function requireRuntime(runtimeToken: string | undefined): RequestHandler {
   return (req, _res, next) => {
@@ -17,6 +18,7 @@ function requireRuntime(runtimeToken: string | undefined): RequestHandler {
         'The runtime token is required: send "Authorization: Bearer $RUNTIME_TOKEN".',
       );
     }
+    setActor({ type: 'runtime', id: null });
     next();
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Live credentials for the agent runtime (contract §6): the only reader of secrets. Each read is
- * logged (which connection, which kind) without the secret.
+ * logged (which connection, which kind) and joins the connection's audit trail, without the secret.
  */
 import type { ConnectionRepository } from '../connections/connection.repository';
 import type { ApiKeySecret, ConnectionSecrets } from '../connections/connection-secrets';
@@ -9,6 +9,8 @@ import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors'
 import { isUuid } from '../shared/ids';
 import type { Logger } from '../shared/logger';
 import type { LiveAccessToken, TokenService } from '../oauth/token.service';
+import type { ConnectionJournal } from '../audit/connection-journal';
+import type { Clock } from '../shared/clock';
 
 export interface RuntimeCredentials {
   connectionId: string;
@@ -22,6 +24,8 @@ export class RuntimeService {
     private readonly connections: ConnectionRepository,
     private readonly secrets: ConnectionSecrets,
     private readonly tokens: TokenService,
+    private readonly journal: ConnectionJournal,
+    private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
@@ -39,6 +43,7 @@ export class RuntimeService {
     } else {
       credentials = {};
     }
+    await this.journal.recordRead(connection, this.clock.now());
     this.logger.info(
       {
         event: 'runtime.credentials.read',

@@ -1,0 +1,29 @@
+/** The audit trail in PostgreSQL. TypeORM lives here and nowhere above it. */
+import type { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Tx } from '../db/transaction';
+import { AuditEvent } from './audit-event.entity';
+
+export type NewAuditEvent = Omit<AuditEvent, 'seq'>;
+
+export class AuditEventRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Appends an event: inside `tx` when the event records a change, on its own otherwise. */
+  async append(event: NewAuditEvent, tx?: Tx): Promise<void> {
+    // `details` is plain JSON; TypeORM's deep-partial type cannot see that through Record<string, unknown>.
+    await (tx ?? this.dataSource.manager).insert(AuditEvent, event as QueryDeepPartialEntity<AuditEvent>);
+  }
+
+  /** One page of a connection's trail, newest first, before `beforeSeq` (exclusive). */
+  listOfConnection(connectionId: string, limit: number, beforeSeq?: string): Promise<AuditEvent[]> {
+    const query = this.dataSource
+      .getRepository(AuditEvent)
+      .createQueryBuilder('e')
+      .where('e.connection_id = :connectionId', { connectionId })
+      .orderBy('e.seq', 'DESC')
+      .limit(limit);
+    if (beforeSeq !== undefined) query.andWhere('e.seq < :beforeSeq', { beforeSeq });
+    return query.getMany();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * A connection's audit trail, read by its owner through either door. The connection rules decide
+ * visibility: a connection the caller cannot see (another owner's, revoked, outside a restricted
+ * session) has no trail either (NOT_FOUND).
+ */
+import type { Caller } from '../owners/owner.service';
+import type { ConnectionService } from '../connections/connection.service';
+import { BadRequestError } from '../shared/errors';
+import type { AuditEvent } from './audit-event.entity';
+import type { AuditEventRepository } from './audit-event.repository';
+
+export const DEFAULT_EVENTS_PAGE_SIZE = 50;
+export const MAX_EVENTS_PAGE_SIZE = 100;
+
+export interface AuditEventPage {
+  events: AuditEvent[];
+  nextCursor: string | null;
+}
+
+function encodeEventCursor(seq: string): string {
+  return Buffer.from(`e:${seq}`).toString('base64url');
+}
+
+function decodeEventCursor(cursor: string): string {
+  const decoded = cursor.length <= 40 ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const match = /^e:([1-9]\d{0,17})$/.exec(decoded);
+  if (!match || encodeEventCursor(match[1]!) !== cursor) {
+    throw new BadRequestError('cursor is not valid: pass the nextCursor of a previous page.', [
+      { field: 'cursor', message: 'is not a cursor this API issued' },
+    ]);
+  }
+  return match[1]!;
+}
+
+export class AuditService {
+  constructor(
+    private readonly events: AuditEventRepository,
+    private readonly connections: ConnectionService,
+  ) {}
+
+  async listOfConnection(
+    caller: Caller,
+    connectionId: string,
+    input: { limit?: number; cursor?: string },
+  ): Promise<AuditEventPage> {
+    const limit = input.limit ?? DEFAULT_EVENTS_PAGE_SIZE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS_PAGE_SIZE) {
+      throw new BadRequestError(`limit must be a whole number from 1 to ${MAX_EVENTS_PAGE_SIZE}.`, [
+        { field: 'limit', message: `must be a whole number from 1 to ${MAX_EVENTS_PAGE_SIZE}` },
+      ]);
+    }
+    const before = input.cursor === undefined ? undefined : decodeEventCursor(input.cursor);
+    const connection = await this.connections.get(caller, connectionId);
+    const rows = await this.events.listOfConnection(connection.id, limit + 1, before);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { events: page, nextCursor: rows.length > limit && last ? encodeEventCursor(last.seq) : null };
+  }
+}
