@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   });
   const built = await buildApp({ config, services, logger, isReady: database.isReady, graphql });
   await services.invalidations.start();
+  await services.webhookWorker.start();
 
   const refresher = new RefreshScheduler(
     services.tokens,
@@ -82,12 +83,17 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: draining requests in flight');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    // A keep-alive connection goes idle as soon as its request in flight is answered: close it
+    // then, rather than waiting for its keep-alive timeout.
+    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
     const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
     await closed;
+    clearInterval(sweeper);
     clearTimeout(deadline);
     logger.debug('http server closed');
     await refresher.stop();
     await services.invalidations.stop();
+    await services.webhookWorker.stop();
     await services.providerRevocation.settle();
     await built.stop();
     logger.debug('graphql stopped');

@@ -2,10 +2,46 @@
  * Opens the gateway's database as configured: DATABASE_URL when set, otherwise the embedded
  * engine in DATA_DIR. Either way migrations are applied before anything else uses it.
  */
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { isDatabaseReady, openDatabase } from './data-source';
 import { startEmbeddedDatabase } from './embedded';
+
+/** How long the readiness probe waits for the database before answering "not ready". */
+export const READY_TIMEOUT_MS = 2_000;
+
+/**
+ * The readiness check, bounded: a database that hangs (a half-open connection, a full pool)
+ * makes the probe answer "not ready" after `timeoutMs` instead of hanging with it. It asks the
+ * pool afresh each time, so it answers "ready" again as soon as the database is back.
+ */
+export async function readyWithin(
+  check: () => Promise<boolean>,
+  timeoutMs = READY_TIMEOUT_MS,
+): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([check().catch(() => false), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The pg pool under TypeORM's data source (as db/hot-queries.ts reaches it), counted for the
+ * metrics: open connections, idle ones, and callers waiting for one. Undefined once destroyed.
+ */
+export function poolStats(
+  dataSource: DataSource,
+): { total: number; idle: number; waiting: number } | undefined {
+  const pool = (dataSource.driver as unknown as { master?: Pool }).master;
+  if (!pool) return undefined;
+  return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+}
 
 export interface Database {
   dataSource: DataSource;
@@ -30,7 +66,7 @@ export async function openGatewayDatabase(
     return {
       dataSource,
       embedded: embedded !== undefined,
-      isReady: () => isDatabaseReady(dataSource),
+      isReady: () => readyWithin(() => isDatabaseReady(dataSource)),
       async close() {
         await dataSource.destroy();
         await embedded?.stop();

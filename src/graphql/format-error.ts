@@ -1,7 +1,8 @@
 /**
  * The GraphQL twin of the express error middleware: AppErrors keep their REST code in
  * `extensions.code`; GraphQL's own request errors (syntax, validation, limits) become
- * BAD_REQUEST; anything else is INTERNAL with its message hidden and its detail logged.
+ * BAD_REQUEST; an unreachable database is SERVICE_UNAVAILABLE; anything else is INTERNAL with
+ * its message hidden and its detail logged.
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
@@ -42,8 +43,15 @@ export function formatError(logger: Logger) {
         extensions: { code: 'BAD_REQUEST' },
       };
     }
-    logger.error({ err: original }, 'graphql resolver failed');
     const internal = toPublicError(original);
+    if (internal.code === 'SERVICE_UNAVAILABLE') {
+      logger.warn(
+        { err: { message: (original as Error | undefined)?.message } },
+        'database unavailable: answered SERVICE_UNAVAILABLE',
+      );
+    } else {
+      logger.error({ err: original }, 'graphql resolver failed');
+    }
     return { message: internal.message, path: formatted.path, extensions: { code: internal.code } };
   };
 }

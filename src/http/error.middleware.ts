@@ -1,7 +1,8 @@
 /**
  * One of the two places where errors become responses (the other is GraphQL's formatError).
  * AppErrors keep their code and status; express's own 4xx errors (body parsing, path decoding)
- * become 400/413; anything else is an INTERNAL 500 whose detail goes to the log, never to the client.
+ * become 400/413; a database that cannot be reached is a 503 with Retry-After; anything else is
+ * an INTERNAL 500 whose detail goes to the log, never to the client.
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import {
@@ -33,6 +34,7 @@ function fromExpress(err: unknown): AppError | undefined {
 
 function render(req: Request, res: Response, error: PublicError): void {
   if (error.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="connections-gateway"');
+  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   if (res.locals.browserPage === true && req.accepts(['html', 'json']) === 'html') {
     // A person's browser opened this (an oauthUrl, the OAuth callback): a page, not JSON.
     const title = error.status >= 500 ? 'Something went wrong' : 'This sign-in cannot continue';
@@ -65,7 +67,15 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     }
     const known = err instanceof AppError ? err : fromExpress(err);
     const error = toPublicError(known ?? err);
-    if (error.status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    if (error.code === 'SERVICE_UNAVAILABLE' && !(err instanceof AppError)) {
+      // The database is unreachable: one line saying so, without the driver's full object.
+      logger.warn(
+        { err: { message: (err as Error).message, code: (err as { code?: unknown }).code }, path: req.path },
+        'database unavailable: answered 503',
+      );
+    } else if (error.status >= 500) {
+      logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    }
     render(req, res, error);
   };
 }

@@ -14,6 +14,7 @@ import type { LastError } from '../connections/connection.types';
 import type { Clock } from '../shared/clock';
 import { ConflictError, ServiceUnavailableError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { noopMetrics, type Metrics } from '../observability/metrics';
 import { OAuthProviderError, TOKEN_ENDPOINT_TIMEOUT_MS, type OAuthClient } from './oauth-client';
 
 /** The lease outlives the token endpoint timeout, so a live holder never loses it mid-call. */
@@ -38,6 +39,7 @@ export class TokenService {
     private readonly clock: Clock,
     private readonly refreshAheadSeconds: number,
     private readonly logger: Logger,
+    private readonly metrics: Metrics = noopMetrics,
   ) {}
 
   /** True when the token expires within the refresh window (and so should be renewed now). */
@@ -134,6 +136,7 @@ export class TokenService {
     const client = this.catalog.oauthClient(connection.connectorSlug);
     const fail = async (error: LastError, expire: boolean) => {
       await this.connections.failRefresh(connection.id, lease, error, expire, this.clock.now());
+      this.metrics.tokenRefresh(expire ? 'expired' : 'failed');
       this.logger.warn(
         { connectionId: connection.id, code: error.code, expired: expire },
         'token refresh failed',
@@ -180,9 +183,11 @@ export class TokenService {
         this.clock.now(),
       );
       if (saved) this.logger.info({ connectionId: connection.id }, 'token refreshed');
+      this.metrics.tokenRefresh(saved ? 'refreshed' : 'failed');
       return (await this.connections.findLiveById(connection.id)) ?? connection;
     } catch (err) {
       if (!(err instanceof OAuthProviderError)) {
+        this.metrics.tokenRefresh('failed');
         await this.connections.releaseLease(connection.id, lease);
         throw err;
       }

@@ -3,6 +3,7 @@
  * any field named like a token or credential are redacted at the logger, whatever the caller passes.
  */
 import pino, { type Logger } from 'pino';
+import { currentRequest } from './request-context';
 
 export type { Logger };
 
@@ -31,6 +32,12 @@ const REDACT = [
   'refreshToken',
 ];
 
+/** A fresh object each time: pino merges the line's own fields into what the mixin returns. */
+function requestIdMixin(): object {
+  const context = currentRequest();
+  return context ? { reqId: context.requestId } : {};
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -38,6 +45,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { service: 'connections-gateway' },
       redact: { paths: REDACT, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // Every line logged while a request is served carries its id, whoever logs it (a service
+      // through this base logger as much as pino-http); lines outside a request carry none.
+      mixin: requestIdMixin,
     },
     destination,
   );
