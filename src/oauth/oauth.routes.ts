@@ -62,10 +62,15 @@ function returnUrl(outcome: CallbackOutcome): string | null {
 
 export function oauthRoutes(
   services: Services,
-  options: { secureCookies: boolean; json: RequestHandler },
+  options: {
+    secureCookies: boolean;
+    json: RequestHandler;
+    /** The Bearer check of the authenticated doors (app.ts adds the rate limit to it). */
+    auth?: RequestHandler;
+  },
 ): Router {
   const router = Router();
-  const auth = requireCaller(services.owners, services.sessions);
+  const auth = options.auth ?? requireCaller(services.owners, services.sessions);
 
   /** Opens a handshake's ticket: the browser-binding cookie, then 302 to the provider. */
   const openAndRedirect = async (res: Response, connectionId: string, ticket: string) => {

@@ -62,8 +62,11 @@ interface Explained {
 }
 
 const isAuthLookup = (s: Statement) => /\b(api_keys|browser_sessions)\b/i.test(s.text);
-/** The instance's own timer (the cache invalidation poll), not any request's doing. */
-const isBackground = (s: Statement) => /\bcache_invalidations\b/i.test(s.text);
+/**
+ * The instance's own timer (the cache invalidation poll), not any request's doing; and the rate
+ * limiter's lease, one per chunk of a key's points, never per row (rate-limits.test.ts counts it).
+ */
+const isBackground = (s: Statement) => /\b(cache_invalidations|rate_limit_windows)\b/i.test(s.text);
 const isListQuery = (s: Statement) =>
   /\bfrom\s+(?:"?public"?\.)?"?connections"?(?![\w"])/i.test(s.text) && /\border\s+by\b/i.test(s.text);
 const describeStatements = (statements: Statement[]) =>

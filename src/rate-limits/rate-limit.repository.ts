@@ -1,0 +1,45 @@
+/** The shared rate-limit counters in PostgreSQL; see rate-limit-window.entity.ts. */
+import type { DataSource } from 'typeorm';
+
+export interface Lease {
+  /** Points this lease granted (0 when the window was already spent). */
+  granted: number;
+  /** Points granted in the window so far, by every instance, this lease included. */
+  used: number;
+}
+
+export class RateLimitRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Grants min(want, limit - used) points of a window in one atomic statement (the row lock of
+   * the upsert serialises instances), so the points granted across instances never exceed `limit`.
+   * With `pruneEndedBefore`, the same statement also deletes the windows that ended before it
+   * (no extra round trip for the housekeeping).
+   */
+  async lease(
+    bucketKey: string,
+    window: { start: Date; end: Date },
+    want: number,
+    limit: number,
+    pruneEndedBefore?: Date,
+  ): Promise<Lease> {
+    const values: unknown[] = [bucketKey, window.start, want, limit, window.end];
+    let prune = '';
+    if (pruneEndedBefore) {
+      values.push(pruneEndedBefore);
+      prune = 'WITH pruned AS (DELETE FROM rate_limit_windows WHERE window_end < $6) ';
+    }
+    const rows: { used: number; granted: number }[] = await this.dataSource.query(
+      `${prune}INSERT INTO rate_limit_windows AS w (bucket_key, window_start, window_end, points_used, last_grant)
+         VALUES ($1, $2, $5, LEAST($3::int, $4::int), LEAST($3::int, $4::int))
+       ON CONFLICT (bucket_key, window_start) DO UPDATE
+         SET points_used = w.points_used + LEAST($3::int, GREATEST($4::int - w.points_used, 0)),
+             last_grant = LEAST($3::int, GREATEST($4::int - w.points_used, 0))
+       RETURNING points_used AS used, last_grant AS granted`,
+      values,
+    );
+    const row = rows[0]!;
+    return { granted: Number(row.granted), used: Number(row.used) };
+  }
+}
