@@ -17,6 +17,24 @@ const enumValues = {
     ERROR: 'error',
     REVOKED: 'revoked',
   },
+  ConnectionEventType: {
+    CONNECTION_CREATED: 'connection.created',
+    CONNECTION_CONNECTED: 'connection.connected',
+    CONNECTION_EXPIRED: 'connection.expired',
+    CONNECTION_REAUTHORIZED: 'connection.reauthorized',
+    CONNECTION_REVOKED: 'connection.revoked',
+    CONNECTION_ERROR: 'connection.error',
+    CONNECTION_REFRESH_FAILED: 'connection.refresh_failed',
+    CONNECTION_TOKEN_REFRESHED: 'connection.token_refreshed',
+    CREDENTIALS_READ: 'credentials.read',
+  },
+  AuditActorType: {
+    API_KEY: 'api_key',
+    SESSION: 'session',
+    RUNTIME: 'runtime',
+    BROWSER: 'browser',
+    GATEWAY: 'gateway',
+  },
 };
 
 const config: CodegenConfig = {
@@ -40,9 +58,13 @@ const config: CodegenConfig = {
           RevokePayload: '../../connections/connection.service#RevokeOutcome',
           ReauthorizePayload: '../../connections/connection.service#ReauthorizeOutcome',
           ConnectionList: '../../connections/connection.service#ConnectionPage',
+          ConnectionEvent: '../../audit/audit-event.entity#AuditEvent',
+          ConnectionEventList: '../../audit/audit.service#AuditEventPage',
           BrowserSession: '../../sessions/browser-session.entity#BrowserSession as BrowserSessionEntity',
           CreateSessionPayload: '../../sessions/session.service#CreatedSession',
           RevokeSessionPayload: '../../sessions/session.service#RevokedSession',
+          WebhookEndpoint: '../../webhooks/webhook-endpoint.entity#WebhookEndpoint as WebhookEndpointEntity',
+          CreateWebhookEndpointPayload: '../../webhooks/webhook.service#CreatedWebhook',
         },
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
       },

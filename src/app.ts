@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from './config';
 import { connectPageRoutes } from './connect-page/connect-page.routes';
 import type { Services } from './container';
+import { auditRoutes } from './audit/audit.routes';
 import { connectionRoutes } from './connections/connection.routes';
 import { connectorRoutes } from './connectors/connector.routes';
 import { docsRoutes } from './docs/docs.routes';
@@ -18,10 +19,15 @@ import type { GraphQLContext } from './graphql/context';
 import { startGraphQL, type GraphQLServer } from './graphql/server';
 import { callerOf, requireCaller } from './http/auth.middleware';
 import { errorMiddleware, notFoundRoute } from './http/error.middleware';
+import { metricsRoutes } from './observability/metrics.routes';
 import { oauthRoutes } from './oauth/oauth.routes';
 import { openapiRoutes } from './openapi/openapi.routes';
+import { graphqlFingerprintBody, idempotency } from './idempotency/idempotency.middleware';
+import { graphqlPoints } from './rate-limits/graphql-cost';
+import { authenticatedAndLimited, rateLimit } from './rate-limits/rate-limit.middleware';
 import { runtimeRoutes } from './runtime/runtime.routes';
 import { sessionRoutes } from './sessions/session.routes';
+import { webhookRoutes } from './webhooks/webhook.routes';
 import type { Logger } from './shared/logger';
 import { runInRequestContext } from './shared/request-context';
 
@@ -36,6 +42,8 @@ export interface AppDeps {
     | 'runtimeToken'
     | 'corsOrigins'
     | 'docsEnabled'
+    | 'metricsEnabled'
+    | 'metricsToken'
   >;
   services: Services;
   logger: Logger;
@@ -79,7 +87,13 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // pino-http's own lines carry the id under the same key as every other line of the request
+      // (in the line itself, not as a binding, so the logger's mixin cannot duplicate it).
+      customSuccessObject: (req, _res, value: object) => ({ ...value, reqId: req.id }),
+      customErrorObject: (req, _res, _err, value: object) => ({ ...value, reqId: req.id }),
+      autoLogging: {
+        ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
+      },
     }),
   );
   // Every later middleware, service call and log line of this request sees its id and origin.
@@ -94,6 +108,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       next,
     );
   });
+  // Only when METRICS_ENABLED: otherwise no per-request work at all.
+  if (deps.config.metricsEnabled && services.metrics.httpMiddleware) app.use(services.metrics.httpMiddleware);
   app.use(helmet());
 
   app.get('/healthz', (_req, res) => {
@@ -103,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     const ready = await deps.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
   });
+  if (deps.config.metricsEnabled) app.use(metricsRoutes(services.metrics, deps.config.metricsToken));
   // The docs pages (/docs, /graphiql) need no key; the calls they make carry the user's own.
   if (deps.config.docsEnabled) app.use(docsRoutes());
 
@@ -110,6 +127,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // An owner's API key, or a browser session's token (the sessions routes refuse the latter).
   const auth = requireCaller(services.owners, services.sessions);
   const secureCookies = deps.config.publicUrl.startsWith('https:');
+  // Every authenticated request is charged to its API key's or session's rate limit.
+  const limit = rateLimit(services.rateLimits);
 
   if (deps.config.corsOrigins.length > 0) {
     // Frontends on CORS_ORIGINS send a session token in the Authorization header, never cookies.
@@ -119,8 +138,15 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       cors({
         origin: deps.config.corsOrigins,
         credentials: false,
-        allowedHeaders: ['Authorization', 'Content-Type', 'apollo-require-preflight'],
-        exposedHeaders: ['WWW-Authenticate', 'X-Request-Id', 'Retry-After'],
+        allowedHeaders: ['Authorization', 'Content-Type', 'apollo-require-preflight', 'Idempotency-Key'],
+        exposedHeaders: [
+          'WWW-Authenticate',
+          'X-Request-Id',
+          'Retry-After',
+          'RateLimit',
+          'RateLimit-Policy',
+          'Idempotent-Replayed',
+        ],
         maxAge: 600,
       }),
     );
@@ -130,13 +156,18 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // The API's own description is public: served before any Bearer check.
   api.use(openapiRoutes());
   // The browser's OAuth doors come before the Bearer check; the others carry their own.
-  api.use(oauthRoutes(services, { secureCookies, json }));
+  api.use(oauthRoutes(services, { secureCookies, json, auth: authenticatedAndLimited(auth, limit) }));
   // Authenticate before reading a body: an anonymous caller's bytes are never parsed.
   api.use(auth);
+  // Charged per request, before the body is read (README "Rate limits").
+  api.use(limit);
   api.use(json);
+  api.post(['/connections', '/connections/:id/credentials'], idempotency(services.idempotency, logger));
   api.use(connectorRoutes(services));
   api.use(connectionRoutes(services));
+  api.use(auditRoutes(services));
   api.use(sessionRoutes(services));
+  api.use(webhookRoutes(services));
   api.use(notFoundRoute);
   app.use('/api/v1', api);
   app.use('/internal/v1', runtimeRoutes(services, deps.config.runtimeToken), notFoundRoute);
@@ -150,6 +181,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     '/graphql',
     auth,
     json,
+    // An operation is charged by its cost (rate-limits/graphql-cost.ts).
+    rateLimit(services.rateLimits, graphqlPoints),
+    idempotency(services.idempotency, logger, { fingerprintBody: graphqlFingerprintBody }),
     expressMiddleware<GraphQLContext>(apollo, {
       context: async ({ res }) => ({ caller: callerOf(res), services }),
     }),

@@ -54,6 +54,31 @@ export interface Config {
   authCacheSeconds: number;
   /** How often each instance polls for revocations; cached keys are trusted for twice this. */
   cacheSyncIntervalMs: number;
+  /** Length of a rate-limit window (fixed windows, shared by every instance). */
+  rateLimitWindowSeconds: number;
+  /** Points per window for an owner's API key; 0 turns the limit off. */
+  rateLimitApiKeyPoints: number;
+  /** Points per window for a browser session; 0 turns the limit off. */
+  rateLimitSessionPoints: number;
+  /** How long an Idempotency-Key and its stored answer are kept. */
+  idempotencyTtlSeconds: number;
+  /** Serve Prometheus metrics at GET /metrics (and count requests); default off. */
+  metricsEnabled: boolean;
+  /** When set, GET /metrics requires `Authorization: Bearer <this>`. */
+  metricsToken: string | undefined;
+  /** How often each instance's webhook worker looks for due deliveries. */
+  webhookPollIntervalMs: number;
+  /** How long one webhook POST may take before it counts as failed. */
+  webhookTimeoutMs: number;
+  /** The first retry's delay; it doubles per attempt (with jitter) up to webhookRetryMaxMs. */
+  webhookRetryBaseMs: number;
+  webhookRetryMaxMs: number;
+  /** Attempts per delivery before the worker gives up on it. */
+  webhookMaxAttempts: number;
+  /** Delivered and given-up deliveries are deleted after this many days. */
+  webhookRetentionDays: number;
+  /** Whether webhook URLs may be plain http:// (default: only outside production). */
+  webhookAllowHttp: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -181,6 +206,11 @@ export function loadConfig(env: Env = process.env): Config {
   const returnUrlAllowlist = origins(env, 'RETURN_URL_ALLOWLIST');
   const corsOrigins = origins(env, 'CORS_ORIGINS');
 
+  const metricsToken = str(env, 'METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+  }
+
   const runtimeToken = str(env, 'RUNTIME_TOKEN');
   if (runtimeToken !== undefined && runtimeToken.length < 32) {
     throw new ConfigError('RUNTIME_TOKEN', 'must be at least 32 characters');
@@ -212,5 +242,18 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: bool(env, 'TRUST_PROXY', false),
     authCacheSeconds: int(env, 'AUTH_CACHE_SECONDS', 60, 0, 3_600),
     cacheSyncIntervalMs: int(env, 'CACHE_SYNC_INTERVAL_MS', 1_000, 50, 60_000),
+    rateLimitWindowSeconds: int(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+    rateLimitApiKeyPoints: int(env, 'RATE_LIMIT_API_KEY_POINTS', 1_200, 0, 100_000_000),
+    rateLimitSessionPoints: int(env, 'RATE_LIMIT_SESSION_POINTS', 300, 0, 100_000_000),
+    idempotencyTtlSeconds: int(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1, 604_800),
+    metricsEnabled: bool(env, 'METRICS_ENABLED', false),
+    metricsToken,
+    webhookPollIntervalMs: int(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 600_000),
+    webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    webhookRetryBaseMs: int(env, 'WEBHOOK_RETRY_BASE_MS', 5_000, 1, 86_400_000),
+    webhookRetryMaxMs: int(env, 'WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 604_800_000),
+    webhookMaxAttempts: int(env, 'WEBHOOK_MAX_ATTEMPTS', 12, 1, 100),
+    webhookRetentionDays: int(env, 'WEBHOOK_RETENTION_DAYS', 7, 1, 3_650),
+    webhookAllowHttp: bool(env, 'WEBHOOK_ALLOW_HTTP', !isProduction),
   };
 }

@@ -23,6 +23,20 @@ import type { SecretCipher } from './shared/crypto/cipher';
 import type { Logger } from './shared/logger';
 import type { Config } from './config';
 import { HotQueries } from './db/hot-queries';
+import { IdempotencyRepository } from './idempotency/idempotency.repository';
+import { IdempotencyService } from './idempotency/idempotency.service';
+import { RateLimitRepository } from './rate-limits/rate-limit.repository';
+import { RateLimiter } from './rate-limits/rate-limiter';
+import { poolStats } from './db/database';
+import { createMetrics, noopMetrics, type Metrics } from './observability/metrics';
+import { AuditEventRepository } from './audit/audit-event.repository';
+import { AuditService } from './audit/audit.service';
+import { ConnectionJournal } from './audit/connection-journal';
+import { WebhookDeliveryRepository } from './webhooks/webhook-delivery.repository';
+import { WebhookEndpointRepository } from './webhooks/webhook-endpoint.repository';
+import { WebhookSecrets } from './webhooks/webhook-secret';
+import { WebhookService } from './webhooks/webhook.service';
+import { WebhookWorker } from './webhooks/webhook-worker';
 import { InvalidationFeed } from './shared/cache/invalidation-feed';
 import { InvalidationRepository } from './shared/cache/invalidation.repository';
 import { RevocableCache } from './shared/cache/revocable-cache';
@@ -46,6 +60,18 @@ export interface ServiceDeps {
     | 'tokenRefreshAheadSeconds'
     | 'authCacheSeconds'
     | 'cacheSyncIntervalMs'
+    | 'metricsEnabled'
+    | 'webhookPollIntervalMs'
+    | 'webhookTimeoutMs'
+    | 'webhookRetryBaseMs'
+    | 'webhookRetryMaxMs'
+    | 'webhookMaxAttempts'
+    | 'webhookRetentionDays'
+    | 'webhookAllowHttp'
+    | 'rateLimitWindowSeconds'
+    | 'rateLimitApiKeyPoints'
+    | 'rateLimitSessionPoints'
+    | 'idempotencyTtlSeconds'
   >;
   /**
    * Named prepared statements for the hot reads: true on PostgreSQL, false on the embedded
@@ -65,11 +91,26 @@ export interface Services {
   runtime: RuntimeService;
   providerRevocation: ProviderRevocation;
   sessions: SessionService;
+  /** Prometheus metrics (METRICS_ENABLED), or a no-op stand-in when they are off. */
+  metrics: Metrics;
+  /** Connections' audit trails. */
+  audit: AuditService;
   /** Polls for revocations from every instance; start it with the server, stop it on shutdown. */
   invalidations: InvalidationFeed;
+  /** Webhook endpoints (owner- and operator-managed). */
+  webhooks: WebhookService;
+  /** Per API key and per browser session request limits, shared by every instance. */
+  rateLimits: RateLimiter;
+  /** Idempotency-Key replay for the POST routes that create or change connections. */
+  idempotency: IdempotencyService;
+  /** Sends the webhook outbox; start it with the server, stop it on shutdown. */
+  webhookWorker: WebhookWorker;
 }
 
 export function createServices(deps: ServiceDeps): Services {
+  const metrics = deps.config.metricsEnabled
+    ? createMetrics({ poolStats: () => poolStats(deps.dataSource) })
+    : noopMetrics;
   const hot = new HotQueries(deps.dataSource, deps.preparedStatements);
   const invalidationRepository = new InvalidationRepository(deps.dataSource);
   const invalidations = new InvalidationFeed(
@@ -83,14 +124,15 @@ export function createServices(deps: ServiceDeps): Services {
     deps.config.authCacheSeconds * 1000,
     KEY_CACHE_ENTRIES,
   );
-  const connectionRepository = new ConnectionRepository(deps.dataSource, hot);
+  const auditEvents = new AuditEventRepository(deps.dataSource);
+  // Lifecycle events go to the webhook outbox in the transaction of the change.
+  const webhookDeliveries = new WebhookDeliveryRepository(deps.dataSource);
+  const journal = new ConnectionJournal(auditEvents, webhookDeliveries);
+  const connectionRepository = new ConnectionRepository(deps.dataSource, hot, journal);
   const secrets = new ConnectionSecrets(deps.cipher);
   const oauthClient = new OAuthClient(deps.providerTimeoutMs);
-  const owners = new OwnerService(
-    new OwnerRepository(deps.dataSource, hot, invalidationRepository),
-    deps.clock,
-    keyCache,
-  );
+  const ownerRepository = new OwnerRepository(deps.dataSource, hot, invalidationRepository);
+  const owners = new OwnerService(ownerRepository, deps.clock, keyCache);
   const connectors = new ConnectorService(deps.catalog);
   const handshakes = new HandshakeService(
     new OAuthFlowRepository(deps.dataSource),
@@ -111,6 +153,7 @@ export function createServices(deps: ServiceDeps): Services {
     deps.clock,
     deps.config.tokenRefreshAheadSeconds,
     deps.logger,
+    metrics,
   );
   const connections = new ConnectionService(
     connectionRepository,
@@ -121,8 +164,44 @@ export function createServices(deps: ServiceDeps): Services {
     deps.clock,
     deps.config.publicUrl,
   );
-  const runtime = new RuntimeService(connectionRepository, secrets, tokens, deps.logger);
+  const runtime = new RuntimeService(connectionRepository, secrets, tokens, journal, deps.clock, deps.logger);
+  const audit = new AuditService(auditEvents, connections);
   const sessions = new SessionService(new SessionRepository(deps.dataSource), connectors, deps.clock);
+  const rateLimits = new RateLimiter(new RateLimitRepository(deps.dataSource), deps.clock, {
+    windowSeconds: deps.config.rateLimitWindowSeconds,
+    apiKeyPoints: deps.config.rateLimitApiKeyPoints,
+    sessionPoints: deps.config.rateLimitSessionPoints,
+  });
+  const idempotency = new IdempotencyService(
+    new IdempotencyRepository(deps.dataSource),
+    deps.cipher,
+    deps.clock,
+    deps.config.idempotencyTtlSeconds,
+    deps.logger,
+  );
+  const webhookSecrets = new WebhookSecrets(deps.cipher);
+  const webhooks = new WebhookService(
+    new WebhookEndpointRepository(deps.dataSource),
+    webhookDeliveries,
+    ownerRepository,
+    webhookSecrets,
+    deps.clock,
+    { allowHttp: deps.config.webhookAllowHttp },
+  );
+  const webhookWorker = new WebhookWorker(
+    webhookDeliveries,
+    webhookSecrets,
+    {
+      pollIntervalMs: deps.config.webhookPollIntervalMs,
+      timeoutMs: deps.config.webhookTimeoutMs,
+      retryBaseMs: deps.config.webhookRetryBaseMs,
+      retryMaxMs: deps.config.webhookRetryMaxMs,
+      maxAttempts: deps.config.webhookMaxAttempts,
+      retentionDays: deps.config.webhookRetentionDays,
+    },
+    deps.logger,
+    (outcome) => metrics.webhookDelivery(outcome),
+  );
   return {
     owners,
     connectors,
@@ -132,6 +211,12 @@ export function createServices(deps: ServiceDeps): Services {
     runtime,
     providerRevocation,
     sessions,
+    audit,
     invalidations,
+    metrics,
+    webhooks,
+    webhookWorker,
+    rateLimits,
+    idempotency,
   };
 }

@@ -90,6 +90,9 @@ export interface paths {
          *     Refused with `400`: an unknown slug, a connector that is not `available`, an OAuth
          *     connector whose client the operator has not configured, or a `returnTo` that is neither
          *     on the gateway's origin nor allow-listed.
+         *
+         *     Send an `Idempotency-Key` to make a retry safe: it gets the first answer again (same
+         *     status, same body, the same `oauthUrl`), never a second handshake.
          */
         post: operations["connect"];
         delete?: never;
@@ -151,8 +154,42 @@ export interface paths {
          *     (`credentials.<key>`); values are never echoed. On success the credentials are encrypted
          *     at rest and the connection is `connected`. Submitting again replaces them
          *     (`connectedAt` keeps the first connection time).
+         *
+         *     Send an `Idempotency-Key` to make a retry safe: it gets the first answer again and
+         *     stores nothing a second time.
          */
         post: operations["submitCredentials"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A connection's audit trail
+         * @description Every change to the connection and every runtime credential read, newest first: what
+         *     happened, who did it (the API key, the browser session, the runtime, a browser at the
+         *     OAuth callback, or the gateway's own refresh), when, and from where (request id, client
+         *     address, User-Agent). Never a secret. Each event is written in the same transaction as
+         *     the change it records. The first six `type`s are the lifecycle events webhooks deliver,
+         *     with the event's `id` as their `webhook-id`.
+         */
+        get: operations["listConnectionEvents"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -297,6 +334,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the owner's webhook endpoints
+         * @description Oldest first. Never includes the signing secrets. Owner API key only (a session token gets `401`).
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Create a webhook endpoint
+         * @description Registers an endpoint that receives the owner's connection lifecycle events as signed
+         *     POSTs (see the `connectionLifecycle` webhook below). The answer carries the signing
+         *     secret (`whsec_…`) this once; it is stored encrypted and never returned again. Owner API
+         *     key only (a session token gets `401`). `url` must be an absolute http(s) URL without a
+         *     user name, password or fragment; plain `http://` is refused under `NODE_ENV=production`
+         *     unless the gateway sets `WEBHOOK_ALLOW_HTTP=true`.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id (a UUID; anything else is a `400`).
+                 * @example 0b6f3c1e-8d2a-4f5b-9c7e-1a2b3c4d5e6f
+                 */
+                id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get one webhook endpoint
+         * @description Never includes the signing secret. Owner API key only (a session token gets `401`).
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Nothing more is sent to it; its pending deliveries are given up. Afterwards the id is
+         *     `404`. Owner API key only (a session token gets `401`).
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id (a UUID; anything else is a `400`).
+                 * @example 0b6f3c1e-8d2a-4f5b-9c7e-1a2b3c4d5e6f
+                 */
+                id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Recent deliveries to a webhook endpoint
+         * @description The endpoint's most recent deliveries, newest first (finished ones are kept
+         *     `WEBHOOK_RETENTION_DAYS`, default 7). Owner API key only (a session token gets `401`).
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/internal/v1/connections/{id}/credentials": {
         parameters: {
             query?: never;
@@ -328,7 +452,36 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    connectionLifecycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A connection lifecycle event (sent by the gateway)
+         * @description What the gateway POSTs to each endpoint that wants the event, signed per Standard Webhooks
+         *     (https://www.standardwebhooks.com): verify `webhook-signature` over
+         *     `<webhook-id>.<webhook-timestamp>.<raw body>` with the endpoint's secret, e.g.
+         *     `new Webhook(secret).verify(rawBody, headers)`. Delivery is at least once: dedupe on
+         *     `webhook-id`, which is the same on every retry and on every endpoint. A connection's
+         *     events reach an endpoint in order. Any 2xx answer is success; anything else, a redirect
+         *     (never followed) or no answer within `WEBHOOK_TIMEOUT_MS` is retried with exponential
+         *     backoff until `WEBHOOK_MAX_ATTEMPTS`, after which the event is given up and the
+         *     connection's later events go ahead.
+         */
+        post: operations["connectionLifecycleWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -450,6 +603,52 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /**
+         * @description What happened. Lifecycle events (also delivered as webhooks): `connection.created`,
+         *     `connection.connected` (first time connected), `connection.expired` (refresh token
+         *     refused), `connection.reauthorized` (connected again: new credentials or a new OAuth
+         *     grant, same id), `connection.revoked`, `connection.error` (an attempt to connect
+         *     failed). Audit only: `connection.refresh_failed` (a refresh failed for a passing reason;
+         *     tokens kept), `connection.token_refreshed`, `credentials.read` (the runtime read the
+         *     live credentials).
+         * @enum {string}
+         */
+        AuditEventType: "connection.created" | "connection.connected" | "connection.expired" | "connection.reauthorized" | "connection.revoked" | "connection.error" | "connection.refresh_failed" | "connection.token_refreshed" | "credentials.read";
+        ConnectionEvent: {
+            /**
+             * Format: uuid
+             * @description The event's id; for lifecycle events also the `webhook-id` of their deliveries.
+             */
+            id: string;
+            /** Format: uuid */
+            connectionId: string;
+            type: components["schemas"]["AuditEventType"];
+            at: components["schemas"]["Timestamp"];
+            actor: {
+                /**
+                 * @description `api_key`: the owner's API key; `session`: a browser session; `runtime`: the agent
+                 *     runtime (RUNTIME_TOKEN); `browser`: a browser at the OAuth callback; `gateway`:
+                 *     the gateway's own scheduled work.
+                 * @enum {string}
+                 */
+                type: "api_key" | "session" | "runtime" | "browser" | "gateway";
+                /** @description The API key's or session's id; null for the others. */
+                id: string | null;
+            };
+            /** @description The `X-Request-Id` of the request that did it; null for the gateway's own work. */
+            requestId: string | null;
+            /** @description The client address (behind a proxy only with TRUST_PROXY). */
+            ip: string | null;
+            userAgent: string | null;
+            status: components["schemas"]["ConnectionStatus"];
+            /** @description `previousStatus` when the status changed; `error` (`{code, message}`) for failures. */
+            details: Record<string, never> | null;
+        };
+        ConnectionEventList: {
+            events: components["schemas"]["ConnectionEvent"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
         ConnectRequest: {
             /** @description The connector to connect (its slug). */
             connectorSlug: string;
@@ -554,12 +753,86 @@ export interface components {
             credentials: Record<string, never>;
         };
         /**
-         * @description One per status: `BAD_REQUEST` 400, `UNAUTHORIZED` 401, `NOT_FOUND` 404, `CONFLICT` 409,
-         *     `PAYLOAD_TOO_LARGE` 413, `RATE_LIMITED` 429 (reserved for per-key rate limits),
-         *     `INTERNAL` 500, `SERVICE_UNAVAILABLE` 503.
+         * @description A connection lifecycle event a webhook endpoint can receive.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "NOT_FOUND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL";
+        LifecycleEventType: "connection.created" | "connection.connected" | "connection.expired" | "connection.reauthorized" | "connection.revoked" | "connection.error";
+        CreateWebhookRequest: {
+            /** @description Where to POST events (absolute http(s), no user name, password or fragment). */
+            url: string;
+            /** @description The event types to receive (a non-empty subset); absent or null — all of them. */
+            eventTypes?: components["schemas"]["LifecycleEventType"][] | null;
+            /** @description A note for people. */
+            description?: string | null;
+        };
+        Webhook: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            /** @description The event types it receives; null — all of them. */
+            eventTypes: components["schemas"]["LifecycleEventType"][] | null;
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        WebhookCreated: {
+            webhook: components["schemas"]["Webhook"];
+            /**
+             * @description The signing secret, `whsec_` + base64 of 32 random bytes, shown this once. Verify each
+             *     delivery's `webhook-signature` with it (any Standard Webhooks library).
+             */
+            secret: string;
+        };
+        WebhookEnvelope: {
+            webhook: components["schemas"]["Webhook"];
+        };
+        WebhookList: {
+            webhooks: components["schemas"]["Webhook"][];
+        };
+        WebhookDelivery: {
+            /** @description The delivery's id (one event has one delivery per endpoint). */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The event's id, sent as `webhook-id` on every attempt.
+             */
+            eventId: string;
+            eventType: components["schemas"]["LifecycleEventType"];
+            /** Format: uuid */
+            connectionId: string;
+            /** @description Attempts made so far. */
+            attempts: number;
+            /**
+             * @description `pending` (to be sent or retried), `delivered` (a 2xx answer), `failed` (given up).
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            /** @description The HTTP status of the last attempt; null when none answered. */
+            lastStatus: number | null;
+            /** @description Why the last attempt failed (`HTTP 503`, `timed out after 10000 ms`, a network error). */
+            lastError: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+            deliveredAt: components["schemas"]["Timestamp"] | null;
+            /** @description When it is (re)tried; null unless pending. */
+            nextAttemptAt: components["schemas"]["Timestamp"] | null;
+        };
+        WebhookDeliveryList: {
+            deliveries: components["schemas"]["WebhookDelivery"][];
+        };
+        LifecycleWebhookPayload: {
+            type: components["schemas"]["LifecycleEventType"];
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                connection: components["schemas"]["Connection"];
+            };
+        };
+        /**
+         * @description One per status: `BAD_REQUEST` 400, `UNAUTHORIZED` 401, `NOT_FOUND` 404, `CONFLICT` 409,
+         *     `PAYLOAD_TOO_LARGE` 413, `IDEMPOTENCY_KEY_REUSED` 422 (an `Idempotency-Key` sent again
+         *     with a different request), `RATE_LIMITED` 429 (over the API key's or session's rate
+         *     limit), `INTERNAL` 500, `SERVICE_UNAVAILABLE` 503.
+         * @enum {string}
+         */
+        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL";
         ErrorDetail: {
             /** @description The field, as a dotted path (`credentials.apiKey`, `allowedConnectors.0`). */
             field: string;
@@ -623,6 +896,24 @@ export interface components {
                 details?: components["schemas"]["ErrorDetails"];
             };
         };
+        /** @description The error envelope of a 422. */
+        IdempotencyKeyReusedError: {
+            error: {
+                /** @constant */
+                code: components["schemas"]["ErrorCode"];
+                message: components["schemas"]["ErrorMessage"];
+                details?: components["schemas"]["ErrorDetails"];
+            };
+        };
+        /** @description The error envelope of a 429. */
+        RateLimitedError: {
+            error: {
+                /** @constant */
+                code: components["schemas"]["ErrorCode"];
+                message: components["schemas"]["ErrorMessage"];
+                details?: components["schemas"]["ErrorDetails"];
+            };
+        };
         /** @description The error envelope of a 503. */
         ServiceUnavailableError: {
             error: {
@@ -634,6 +925,40 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description `RATE_LIMITED`: the API key or browser session has spent its points for the current window
+         *     (`RATE_LIMIT_WINDOW_SECONDS`). Retry after `Retry-After` seconds, when the window resets.
+         */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["RateLimitedError"];
+            };
+        };
+        /** @description `CONFLICT`: a request with this `Idempotency-Key` is still running; retry after `Retry-After` seconds to get its answer. */
+        IdempotencyInProgress: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ConflictError"];
+            };
+        };
+        /** @description `IDEMPOTENCY_KEY_REUSED`: this `Idempotency-Key` was used before with a different request (method, path or body). */
+        IdempotencyKeyReused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["IdempotencyKeyReusedError"];
+            };
+        };
         /** @description `BAD_REQUEST`: the request is malformed or breaks a rule; `details` names the fields when it can. */
         BadRequest: {
             headers: {
@@ -689,12 +1014,28 @@ export interface components {
                 "application/json": components["schemas"]["InternalError"];
             };
         };
-        /** @description `SERVICE_UNAVAILABLE`: the access token has expired and the provider cannot refresh it right now; retry shortly. */
+        /**
+         * @description `SERVICE_UNAVAILABLE`: a dependency cannot answer right now: the database is unreachable
+         *     (never a `500`), or (runtime credentials) the access token has expired and the provider
+         *     cannot refresh it yet. Retry after `Retry-After` seconds.
+         */
         ServiceUnavailable: {
             headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["ServiceUnavailableError"];
+            };
+        };
+        /** @description `SERVICE_UNAVAILABLE` for a browser (the database is unreachable): an HTML page, or the JSON envelope when JSON is asked for. Retry after `Retry-After` seconds. */
+        BrowserServiceUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
                 "application/json": components["schemas"]["ServiceUnavailableError"];
             };
         };
@@ -757,9 +1098,41 @@ export interface components {
          * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
          */
         ConnectionId: string;
+        /**
+         * @description The webhook endpoint's id (a UUID; anything else is a `400`).
+         * @example 0b6f3c1e-8d2a-4f5b-9c7e-1a2b3c4d5e6f
+         */
+        WebhookId: string;
+        /**
+         * @description Makes a retry safe: the first request with a key runs and its answer (status and body)
+         *     is kept for 24 hours (`IDEMPOTENCY_TTL_SECONDS`); a retry with the same key and the same
+         *     request (method, path and JSON body) gets that answer again, with
+         *     `Idempotent-Replayed: true`, and runs nothing. Keys belong to the owner (two owners'
+         *     identical keys are unrelated). The same key with a different request is a `422`
+         *     (`IDEMPOTENCY_KEY_REUSED`); while the first request is still running, a `409` with
+         *     `Retry-After: 1`. Answers with status `409`, `429` or `5xx` are not kept, so a retry runs
+         *     again. 1 to 255 visible ASCII characters (anything else is a `400`); a UUID is a good key.
+         * @example 5f0c2b8e-7d1a-4c3e-9b6f-2a8d4e1c7b90
+         */
+        IdempotencyKey: string;
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description The caller's current rate-limit state (draft-ietf-httpapi-ratelimit-headers-11):
+         *     `"<policy>";r=<points remaining>;t=<seconds until the window resets>`, e.g.
+         *     `"api-key";r=1187;t=42`.
+         */
+        RateLimit: string;
+        /**
+         * @description The caller's rate-limit policy (draft-ietf-httpapi-ratelimit-headers-11):
+         *     `"<policy>";q=<points per window>;w=<window seconds>`, e.g. `"api-key";q=1200;w=60`.
+         */
+        RateLimitPolicy: string;
+        /** @description `true` when this answer is the kept answer of an earlier request with the same `Idempotency-Key`; absent otherwise. */
+        IdempotentReplayed: "true";
+        /** @description Seconds to wait before retrying. */
+        RetryAfter: string;
         /** @description Always `Bearer realm="connections-gateway"`. */
         WWWAuthenticate: string;
         /** @description `no-store`: the body must not be cached. */
@@ -821,7 +1194,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getConnector: {
@@ -853,7 +1228,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listConnections: {
@@ -885,13 +1262,28 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     connect: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request with a key runs and its answer (status and body)
+                 *     is kept for 24 hours (`IDEMPOTENCY_TTL_SECONDS`); a retry with the same key and the same
+                 *     request (method, path and JSON body) gets that answer again, with
+                 *     `Idempotent-Replayed: true`, and runs nothing. Keys belong to the owner (two owners'
+                 *     identical keys are unrelated). The same key with a different request is a `422`
+                 *     (`IDEMPOTENCY_KEY_REUSED`); while the first request is still running, a `409` with
+                 *     `Retry-After: 1`. Answers with status `409`, `429` or `5xx` are not kept, so a retry runs
+                 *     again. 1 to 255 visible ASCII characters (anything else is a `400`); a UUID is a good key.
+                 * @example 5f0c2b8e-7d1a-4c3e-9b6f-2a8d4e1c7b90
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -904,6 +1296,7 @@ export interface operations {
             /** @description The caller already had a live connection to this connector; here it is. */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -913,6 +1306,7 @@ export interface operations {
             /** @description The connection was created. */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -921,8 +1315,12 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            409: components["responses"]["IdempotencyInProgress"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getConnection: {
@@ -952,7 +1350,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     revokeConnection: {
@@ -985,13 +1385,28 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     submitCredentials: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request with a key runs and its answer (status and body)
+                 *     is kept for 24 hours (`IDEMPOTENCY_TTL_SECONDS`); a retry with the same key and the same
+                 *     request (method, path and JSON body) gets that answer again, with
+                 *     `Idempotent-Replayed: true`, and runs nothing. Keys belong to the owner (two owners'
+                 *     identical keys are unrelated). The same key with a different request is a `422`
+                 *     (`IDEMPOTENCY_KEY_REUSED`); while the first request is still running, a `409` with
+                 *     `Retry-After: 1`. Answers with status `409`, `429` or `5xx` are not kept, so a retry runs
+                 *     again. 1 to 255 visible ASCII characters (anything else is a `400`); a UUID is a good key.
+                 * @example 5f0c2b8e-7d1a-4c3e-9b6f-2a8d4e1c7b90
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The connection's id (a UUID; anything else is a `400`).
@@ -1010,6 +1425,7 @@ export interface operations {
             /** @description Stored; the connection is connected. */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1019,8 +1435,49 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["IdempotencyInProgress"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listConnectionEvents: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description The opaque `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionEventList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     openOAuthUrl: {
@@ -1047,7 +1504,9 @@ export interface operations {
             400: components["responses"]["BrowserBadRequest"];
             401: components["responses"]["BrowserUnauthorized"];
             404: components["responses"]["BrowserNotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["BrowserInternal"];
+            503: components["responses"]["BrowserServiceUnavailable"];
         };
     };
     reauthorizeConnection: {
@@ -1082,7 +1541,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     startOAuth: {
@@ -1113,7 +1574,9 @@ export interface operations {
             302: components["responses"]["RedirectToProvider"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     oauthCallback: {
@@ -1174,6 +1637,7 @@ export interface operations {
             };
             404: components["responses"]["BrowserNotFound"];
             500: components["responses"]["BrowserInternal"];
+            503: components["responses"]["BrowserServiceUnavailable"];
         };
     };
     createSession: {
@@ -1202,7 +1666,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     revokeSession: {
@@ -1232,7 +1698,166 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The owner's live endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint and its signing secret. */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id (a UUID; anything else is a `400`).
+                 * @example 0b6f3c1e-8d2a-4f5b-9c7e-1a2b3c4d5e6f
+                 */
+                id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id (a UUID; anything else is a `400`).
+                 * @example 0b6f3c1e-8d2a-4f5b-9c7e-1a2b3c4d5e6f
+                 */
+                id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        deleted: true;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description How many, 1 to 100. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id (a UUID; anything else is a `400`).
+                 * @example 0b6f3c1e-8d2a-4f5b-9c7e-1a2b3c4d5e6f
+                 */
+                id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getRuntimeCredentials: {
@@ -1266,6 +1891,42 @@ export interface operations {
             409: components["responses"]["Conflict"];
             500: components["responses"]["Internal"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    connectionLifecycleWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (a UUID), the same on every attempt. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>`, keyed with the base64-decoded part of the secret after `whsec_`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LifecycleWebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else is retried later. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

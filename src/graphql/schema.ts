@@ -3,9 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GraphQLScalarType } from 'graphql';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { auditResolvers } from '../audit/audit.resolvers';
 import { connectionResolvers } from '../connections/connection.resolvers';
 import { connectorResolvers } from '../connectors/connector.resolvers';
 import { sessionResolvers } from '../sessions/session.resolvers';
+import { webhookResolvers } from '../webhooks/webhook.resolvers';
 import type { Resolvers } from './generated/resolvers';
 
 export const SCHEMA_DIR = path.resolve(__dirname, '../../schema');
@@ -34,6 +36,12 @@ export const resolvers: Resolvers = {
   JSONObject: JSONObjectResolver,
   ...connectorResolvers,
   ...connectionResolvers,
-  Query: { ...connectorResolvers.Query, ...connectionResolvers.Query },
-  Mutation: { ...connectionResolvers.Mutation, ...sessionResolvers.Mutation },
+  ...auditResolvers,
+  Connection: { ...connectionResolvers.Connection, ...auditResolvers.Connection },
+  Query: { ...connectorResolvers.Query, ...connectionResolvers.Query, ...webhookResolvers.Query },
+  Mutation: {
+    ...connectionResolvers.Mutation,
+    ...sessionResolvers.Mutation,
+    ...webhookResolvers.Mutation,
+  },
 };

@@ -29,6 +29,9 @@ export const GRAPHQL_LIMITS = {
   maxCost: 5_000,
 };
 
+/** graphql-armor's cost weights; the rate limiter charges operations by the same cost (rate-limits/graphql-cost.ts). */
+export const GRAPHQL_COST_WEIGHTS = { objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 };
+
 export function createApolloServer(options: GraphQLOptions): ApolloServer<GraphQLContext> {
   const armor = new ApolloArmor({
     maxDepth: { n: GRAPHQL_LIMITS.maxDepth, ignoreIntrospection: true },
@@ -37,7 +40,7 @@ export function createApolloServer(options: GraphQLOptions): ApolloServer<GraphQ
     // parsingDidStart, where any syntax error, or the limit itself, escapes Apollo as a 500.
     maxTokens: { enabled: false },
     maxDirectives: { n: GRAPHQL_LIMITS.maxDirectives },
-    costLimit: { maxCost: GRAPHQL_LIMITS.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 },
+    costLimit: { maxCost: GRAPHQL_LIMITS.maxCost, ...GRAPHQL_COST_WEIGHTS },
     blockFieldSuggestion: { enabled: options.production },
   });
   const protection = armor.protect();

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'IDEMPOTENCY_KEY_REUSED'
   | 'PAYLOAD_TOO_LARGE'
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE'
@@ -54,6 +55,25 @@ export class ConflictError extends AppError {
   }
 }
 
+/** An Idempotency-Key was used before with a different request (method, route or body). */
+export class IdempotencyKeyReusedError extends AppError {
+  constructor(
+    message = 'This Idempotency-Key was already used with a different request; use a new key for a new request.',
+  ) {
+    super('IDEMPOTENCY_KEY_REUSED', 422, message);
+  }
+}
+
+/** Over the caller's rate limit; `retryAfterSeconds` is when the current window ends. */
+export class RateLimitedError extends AppError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `Rate limit exceeded; retry after ${retryAfterSeconds} seconds.`,
+  ) {
+    super('RATE_LIMITED', 429, message);
+  }
+}
+
 export class PayloadTooLargeError extends AppError {
   constructor(message = 'The request body is larger than the limit.') {
     super('PAYLOAD_TOO_LARGE', 413, message);
@@ -72,11 +92,81 @@ export interface PublicError {
   status: number;
   message: string;
   details?: ErrorDetail[];
+  /** For `Retry-After`: when a retry may succeed (503s, and errors that say so). */
+  retryAfterSeconds?: number;
+}
+
+/** How soon a client may retry after a 503 (the database or a provider being unreachable). */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * SQLSTATEs that mean "the database cannot be reached or cannot take us now": class 08
+ * (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now) and 53300
+ * (too many connections).
+ */
+const UNAVAILABLE_SQLSTATES = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+/** Socket errors of a database connection. */
+const UNAVAILABLE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+/** What pg, pg-pool and TypeORM say when a connection died, never came, or the pool is exhausted. */
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+  'database is not established',
+  'Query read timeout',
+];
+
+/**
+ * True when `err` (or what it wraps: TypeORM's `driverError`, an Error's `cause`, an
+ * AggregateError's errors) says the database is unreachable, so the request deserves a 503
+ * and a retry rather than a 500.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 4) return false;
+  const { code, message, driverError, cause, errors } = err as {
+    code?: unknown;
+    message?: unknown;
+    driverError?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_NODE_CODES.has(code))) {
+    return true;
+  }
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((text) => message.includes(text))) return true;
+  if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
+  return isDatabaseUnavailable(driverError, depth + 1) || isDatabaseUnavailable(cause, depth + 1);
 }
 
 export function toPublicError(err: unknown): PublicError {
   if (err instanceof AppError) {
-    return { code: err.code, status: err.status, message: err.message, details: err.details };
+    const error: PublicError = {
+      code: err.code,
+      status: err.status,
+      message: err.message,
+      details: err.details,
+    };
+    const retryAfter = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof retryAfter === 'number') error.retryAfterSeconds = retryAfter;
+    else if (err.status === 503) error.retryAfterSeconds = SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS;
+    return error;
+  }
+  if (isDatabaseUnavailable(err)) {
+    return {
+      code: 'SERVICE_UNAVAILABLE',
+      status: 503,
+      message: 'The service is temporarily unavailable; try again shortly.',
+      retryAfterSeconds: SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+    };
   }
   return { code: 'INTERNAL', status: 500, message: 'An internal error occurred.' };
 }

@@ -39,6 +39,12 @@ export async function startGateway(
     providerTimeoutMs?: number;
     /** PUBLIC_URL becomes the gateway's own loopback address (default http://gateway.test). */
     publicUrlIsAddress?: boolean;
+    /**
+     * Run the webhook delivery worker (as `npm start` does). Off by default: the suites share one
+     * database, and a worker with another suite's key or retry settings would take this suite's
+     * deliveries.
+     */
+    webhookWorker?: boolean;
   } = {},
 ): Promise<TestGateway> {
   // Listen first, so a test that needs PUBLIC_URL to be the real address (a real browser) can have it.
@@ -78,6 +84,7 @@ export async function startGateway(
   });
   const built = await buildApp({ config, services, logger, isReady: database.isReady });
   await services.invalidations.start();
+  if (options.webhookWorker) await services.webhookWorker.start();
   server.on('request', built.app);
   return {
     baseUrl: `http://127.0.0.1:${port}`,
@@ -94,6 +101,7 @@ export async function startGateway(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await built.stop();
       await services.invalidations.stop();
+      await services.webhookWorker.stop();
       await database.close();
     },
   };

@@ -4,6 +4,9 @@ import { OAuthFlows1795888966777 } from './1795888966777-OAuthFlows';
 import { OAuthHandshakeAndTokens1795889087628 } from './1795889087628-OAuthHandshakeAndTokens';
 import { BrowserSessions1795892353994 } from './1795892353994-BrowserSessions';
 import { CacheInvalidations1795897440132 } from './1795897440132-CacheInvalidations';
+import { ConnectionEvents1795900000000 } from './1795900000000-ConnectionEvents';
+import { Webhooks1795900100000 } from './1795900100000-Webhooks';
+import { RateLimitsAndIdempotency1795900200000 } from './1795900200000-RateLimitsAndIdempotency';
 
 /** Migrations in the order they apply. New ones come from `npm run migration:generate`. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -12,4 +15,7 @@ export const migrations: (new () => MigrationInterface)[] = [
   OAuthHandshakeAndTokens1795889087628,
   BrowserSessions1795892353994,
   CacheInvalidations1795897440132,
+  ConnectionEvents1795900000000,
+  Webhooks1795900100000,
+  RateLimitsAndIdempotency1795900200000,
 ];

@@ -3,8 +3,12 @@ import type { ConnectionRecord, LastError } from '../../connections/connection.t
 import type { CatalogEntry } from '../../connectors/catalog.types';
 import type { CredentialField as CredentialFieldDefinition } from '../../connectors/connector.types';
 import type { ConnectOutcome, RevokeOutcome, ReauthorizeOutcome, ConnectionPage } from '../../connections/connection.service';
+import type { AuditEvent } from '../../audit/audit-event.entity';
+import type { AuditEventPage } from '../../audit/audit.service';
 import type { BrowserSession as BrowserSessionEntity } from '../../sessions/browser-session.entity';
 import type { CreatedSession, RevokedSession } from '../../sessions/session.service';
+import type { WebhookEndpoint as WebhookEndpointEntity } from '../../webhooks/webhook-endpoint.entity';
+import type { CreatedWebhook } from '../../webhooks/webhook.service';
 import type { GraphQLContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -22,6 +26,28 @@ export type Scalars = {
   /** A JSON object with string keys, e.g. the credential values of `submitCredentials`. */
   JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
 };
+
+/** Who caused an audit event. */
+export type AuditActor = {
+  __typename?: 'AuditActor';
+  /** The API key's or browser session's id; null for the runtime, a browser and the gateway. */
+  id: Maybe<Scalars['String']['output']>;
+  /** The kind of actor. */
+  type: AuditActorType;
+};
+
+/** Who caused an audit event. */
+export type AuditActorType =
+  /** The owner's API key (`actor.id` is the key's id). */
+  | 'api_key'
+  /** A browser at an OAuth door (the provider's redirect back to the gateway). */
+  | 'browser'
+  /** The gateway itself (scheduled token refresh). */
+  | 'gateway'
+  /** The agent runtime, with RUNTIME_TOKEN. */
+  | 'runtime'
+  /** A browser session created by the owner (`actor.id` is the session's id). */
+  | 'session';
 
 /** How a connector authenticates its connections. */
 export type AuthType =
@@ -90,6 +116,8 @@ export type Connection = {
   connectorSlug: Scalars['String']['output'];
   /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** The connection's audit trail, newest first: every change and every runtime credential read. */
+  events: ConnectionEventList;
   /** OAuth: when the stored access token expires (it is refreshed before then); null otherwise or when the provider did not say. */
   expiresAt: Maybe<Scalars['DateTime']['output']>;
   /** The connection's id (a UUID). */
@@ -108,6 +136,13 @@ export type Connection = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+
+/** A per-user instance of a connector. Secrets are never readable here: credentials are write-only. */
+export type ConnectionEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** Why a connection is not (or no longer) connected. */
 export type ConnectionError = {
   __typename?: 'ConnectionError';
@@ -118,6 +153,62 @@ export type ConnectionError = {
   /** A human sentence. */
   message: Scalars['String']['output'];
 };
+
+/** One entry of a connection's audit trail: who did what, when and from where. Never a secret. */
+export type ConnectionEvent = {
+  __typename?: 'ConnectionEvent';
+  /** Who did it. */
+  actor: AuditActor;
+  /** When it happened. */
+  at: Scalars['DateTime']['output'];
+  /** Facts about the change: `previousStatus` when the status changed, `error` ({code, message}) for failures. */
+  details: Maybe<Scalars['JSONObject']['output']>;
+  /** The event's id (a UUID); for lifecycle events also the `webhook-id` of their webhook deliveries. */
+  id: Scalars['ID']['output'];
+  /** The client address of that request (behind a proxy only with TRUST_PROXY). */
+  ip: Maybe<Scalars['String']['output']>;
+  /** The `X-Request-Id` of the request that did it; null for the gateway's own work. */
+  requestId: Maybe<Scalars['String']['output']>;
+  /** The connection's status after the event. */
+  status: ConnectionStatus;
+  /** What happened. */
+  type: ConnectionEventType;
+  /** The User-Agent of that request, up to 256 characters. */
+  userAgent: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of a connection's audit trail. */
+export type ConnectionEventList = {
+  __typename?: 'ConnectionEventList';
+  /** The events of this page, newest first. */
+  nodes: Array<ConnectionEvent>;
+  /** How to fetch the next (older) page. */
+  pageInfo: PageInfo;
+};
+
+/**
+ * What happened to a connection. The first six are the lifecycle events that webhooks deliver
+ * (named `connection.created` … in webhook bodies and the REST API).
+ */
+export type ConnectionEventType =
+  /** It became connected for the first time (credentials stored, or an OAuth handshake completed). */
+  | 'connection.connected'
+  /** The connection was created (`connect`). */
+  | 'connection.created'
+  /** An attempt to connect failed (the user denied consent, the code exchange failed); see `details.error`. */
+  | 'connection.error'
+  /** The provider refused its refresh token (`invalid_grant`): status `EXPIRED` until re-authorised. */
+  | 'connection.expired'
+  /** It was connected again after having been connected before: new credentials, or a new OAuth grant on the same id. */
+  | 'connection.reauthorized'
+  /** A token refresh failed for a reason that may pass (the provider was unreachable); the connection keeps its tokens and is retried. */
+  | 'connection.refresh_failed'
+  /** Its owner revoked it (`revoke`); its secrets were destroyed. */
+  | 'connection.revoked'
+  /** Its access token was refreshed. */
+  | 'connection.token_refreshed'
+  /** The agent runtime read its live credentials (`GET /internal/v1/connections/{id}/credentials`). */
+  | 'credentials.read';
 
 /** A page of connections. */
 export type ConnectionList = {
@@ -202,6 +293,32 @@ export type CreateSessionPayload = {
   token: Scalars['String']['output'];
 };
 
+/** Input of `createWebhookEndpoint`. */
+export type CreateWebhookEndpointInput = {
+  /** A note for people (at most 500 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The lifecycle event types to receive: a non-empty subset. Absent: all of them. */
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /**
+   * Where to POST events: an absolute http(s) URL without a user name, password or fragment. Plain
+   * http is refused under NODE_ENV=production unless the gateway sets WEBHOOK_ALLOW_HTTP=true.
+   */
+  url: Scalars['String']['input'];
+};
+
+/** The outcome of `createWebhookEndpoint`. */
+export type CreateWebhookEndpointPayload = {
+  __typename?: 'CreateWebhookEndpointPayload';
+  /**
+   * The signing secret, `whsec_` followed by base64 of 32 random bytes: verify each delivery's
+   * `webhook-signature` with it (any Standard Webhooks library). Shown this once; it is stored
+   * encrypted and never returned again.
+   */
+  secret: Scalars['String']['output'];
+  /** The new endpoint. */
+  webhook: WebhookEndpoint;
+};
+
 /** One input of an `API_KEY` connector's credential form. */
 export type CredentialField = {
   __typename?: 'CredentialField';
@@ -219,6 +336,13 @@ export type CredentialField = {
   secret: Scalars['Boolean']['output'];
 };
 
+/** The outcome of `deleteWebhookEndpoint`. */
+export type DeleteWebhookEndpointPayload = {
+  __typename?: 'DeleteWebhookEndpointPayload';
+  /** Always true: nothing more is sent to the endpoint, and its pending deliveries are given up. */
+  deleted: Scalars['Boolean']['output'];
+};
+
 /** The gateway's write operations; each runs the same service code as its REST twin. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -226,6 +350,12 @@ export type Mutation = {
    * Starts a connection to a connector, or returns the caller's existing live one
    * (`created: false`). The payload says what to do next: open `oauthUrl` in a browser,
    * or submit credentials.
+   *
+   * Retries are safe with an `Idempotency-Key` HTTP header (1 to 255 visible ASCII characters,
+   * kept 24 hours per owner): the same key with the same query, variables and operation name
+   * gets the first answer again (header `Idempotent-Replayed: true`), running nothing; with a
+   * different request it is refused (`IDEMPOTENCY_KEY_REUSED`, HTTP 422); while the first is still
+   * running, `CONFLICT` (HTTP 409, `Retry-After: 1`).
    */
   connect: ConnectPayload;
   /**
@@ -233,6 +363,16 @@ export type Mutation = {
    * owner's API key: a session token gets UNAUTHORIZED here.
    */
   createSession: CreateSessionPayload;
+  /**
+   * Creates a webhook endpoint for the calling owner and returns its signing secret (shown once).
+   * Needs the owner's API key: a browser session token gets UNAUTHORIZED here.
+   */
+  createWebhookEndpoint: CreateWebhookEndpointPayload;
+  /**
+   * Deletes one of the caller's webhook endpoints. Needs the owner's API key; another owner's
+   * endpoint id is NOT_FOUND.
+   */
+  deleteWebhookEndpoint: DeleteWebhookEndpointPayload;
   /**
    * Begins a fresh OAuth handshake for an `OAUTH` connection in any live status — to finish a
    * pending one, or to re-authorise an expired or connected one. The connection keeps its id.
@@ -248,6 +388,9 @@ export type Mutation = {
   /**
    * Stores API-key credentials for an `API_KEY` connection (encrypted at rest) and marks it connected.
    * Re-submission replaces the previous values.
+   *
+   * Retries are safe with an `Idempotency-Key` HTTP header, as for `connect`: the same key and
+   * request replay the first answer and store nothing again.
    */
   submitCredentials: SubmitCredentialsPayload;
 };
@@ -262,6 +405,18 @@ export type MutationConnectArgs = {
 /** The gateway's write operations; each runs the same service code as its REST twin. */
 export type MutationCreateSessionArgs = {
   input: CreateSessionInput;
+};
+
+
+/** The gateway's write operations; each runs the same service code as its REST twin. */
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
+/** The gateway's write operations; each runs the same service code as its REST twin. */
+export type MutationDeleteWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -302,6 +457,12 @@ export type PageInfo = {
  * The gateway's read operations. Every field needs `Authorization: Bearer` with the owner's API key
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
+ *
+ * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
+ * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
+ * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
+ * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
+ * `errors[0].extensions.code` `RATE_LIMITED`.
  */
 export type Query = {
   __typename?: 'Query';
@@ -313,6 +474,11 @@ export type Query = {
   connector: Maybe<Connector>;
   /** The connector catalog, optionally filtered. Sorted by slug. */
   connectors: Array<Connector>;
+  /**
+   * The caller's webhook endpoints, oldest first. Needs the owner's API key: a browser session
+   * token gets UNAUTHORIZED here.
+   */
+  webhookEndpoints: Array<WebhookEndpoint>;
 };
 
 
@@ -320,6 +486,12 @@ export type Query = {
  * The gateway's read operations. Every field needs `Authorization: Bearer` with the owner's API key
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
+ *
+ * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
+ * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
+ * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
+ * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
+ * `errors[0].extensions.code` `RATE_LIMITED`.
  */
 export type QueryConnectionArgs = {
   id: Scalars['ID']['input'];
@@ -330,6 +502,12 @@ export type QueryConnectionArgs = {
  * The gateway's read operations. Every field needs `Authorization: Bearer` with the owner's API key
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
+ *
+ * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
+ * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
+ * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
+ * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
+ * `errors[0].extensions.code` `RATE_LIMITED`.
  */
 export type QueryConnectionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -343,6 +521,12 @@ export type QueryConnectionsArgs = {
  * The gateway's read operations. Every field needs `Authorization: Bearer` with the owner's API key
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
+ *
+ * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
+ * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
+ * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
+ * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
+ * `errors[0].extensions.code` `RATE_LIMITED`.
  */
 export type QueryConnectorArgs = {
   slug: Scalars['String']['input'];
@@ -353,6 +537,12 @@ export type QueryConnectorArgs = {
  * The gateway's read operations. Every field needs `Authorization: Bearer` with the owner's API key
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
+ *
+ * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
+ * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
+ * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
+ * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
+ * `errors[0].extensions.code` `RATE_LIMITED`.
  */
 export type QueryConnectorsArgs = {
   authType?: InputMaybe<AuthType>;
@@ -399,6 +589,29 @@ export type SubmitCredentialsPayload = {
   __typename?: 'SubmitCredentialsPayload';
   /** The connection, now connected. */
   connection: Connection;
+};
+
+/**
+ * An endpoint that receives the owner's connection lifecycle events as signed HTTP POSTs
+ * (Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature` headers; body
+ * `{type, timestamp, data: {connection}}`). Its signing secret is shown only once, at creation.
+ */
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** A note for people, if one was given. */
+  description: Maybe<Scalars['String']['output']>;
+  /**
+   * The lifecycle event types it receives (`connection.created`, `connection.connected`,
+   * `connection.expired`, `connection.reauthorized`, `connection.revoked`, `connection.error`);
+   * null when it receives all of them.
+   */
+  eventTypes: Maybe<Array<Scalars['String']['output']>>;
+  /** The endpoint's id (a UUID); delete it with `deleteWebhookEndpoint`. */
+  id: Scalars['ID']['output'];
+  /** Where events are POSTed (an absolute http(s) URL). */
+  url: Scalars['String']['output'];
 };
 
 
@@ -474,6 +687,8 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AuditActor: ResolverTypeWrapper<AuditActor>;
+  AuditActorType: null;
   AuthType: null;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BrowserSession: ResolverTypeWrapper<BrowserSessionEntity>;
@@ -481,14 +696,20 @@ export type ResolversTypes = {
   ConnectPayload: ResolverTypeWrapper<ConnectOutcome>;
   Connection: ResolverTypeWrapper<ConnectionRecord>;
   ConnectionError: ResolverTypeWrapper<LastError>;
+  ConnectionEvent: ResolverTypeWrapper<AuditEvent>;
+  ConnectionEventList: ResolverTypeWrapper<AuditEventPage>;
+  ConnectionEventType: null;
   ConnectionList: ResolverTypeWrapper<ConnectionPage>;
   ConnectionStatus: null;
   Connector: ResolverTypeWrapper<CatalogEntry>;
   ConnectorTool: ResolverTypeWrapper<ConnectorTool>;
   CreateSessionInput: CreateSessionInput;
   CreateSessionPayload: ResolverTypeWrapper<CreatedSession>;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
+  CreateWebhookEndpointPayload: ResolverTypeWrapper<CreatedWebhook>;
   CredentialField: ResolverTypeWrapper<CredentialFieldDefinition>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteWebhookEndpointPayload: ResolverTypeWrapper<DeleteWebhookEndpointPayload>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
@@ -501,23 +722,30 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SubmitCredentialsInput: SubmitCredentialsInput;
   SubmitCredentialsPayload: ResolverTypeWrapper<Omit<SubmitCredentialsPayload, 'connection'> & { connection: ResolversTypes['Connection'] }>;
+  WebhookEndpoint: ResolverTypeWrapper<WebhookEndpointEntity>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AuditActor: AuditActor;
   Boolean: Scalars['Boolean']['output'];
   BrowserSession: BrowserSessionEntity;
   ConnectInput: ConnectInput;
   ConnectPayload: ConnectOutcome;
   Connection: ConnectionRecord;
   ConnectionError: LastError;
+  ConnectionEvent: AuditEvent;
+  ConnectionEventList: AuditEventPage;
   ConnectionList: ConnectionPage;
   Connector: CatalogEntry;
   ConnectorTool: ConnectorTool;
   CreateSessionInput: CreateSessionInput;
   CreateSessionPayload: CreatedSession;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
+  CreateWebhookEndpointPayload: CreatedWebhook;
   CredentialField: CredentialFieldDefinition;
   DateTime: Scalars['DateTime']['output'];
+  DeleteWebhookEndpointPayload: DeleteWebhookEndpointPayload;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSONObject: Scalars['JSONObject']['output'];
@@ -530,7 +758,15 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   SubmitCredentialsInput: SubmitCredentialsInput;
   SubmitCredentialsPayload: Omit<SubmitCredentialsPayload, 'connection'> & { connection: ResolversParentTypes['Connection'] };
+  WebhookEndpoint: WebhookEndpointEntity;
 };
+
+export type AuditActorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditActor'] = ResolversParentTypes['AuditActor']> = {
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['AuditActorType'], ParentType, ContextType>;
+};
+
+export type AuditActorTypeResolvers = { API_KEY: 'api_key', BROWSER: 'browser', GATEWAY: 'gateway', RUNTIME: 'runtime', SESSION: 'session' };
 
 export type AuthTypeResolvers = { API_KEY: 'api_key', NONE: 'none', OAUTH: 'oauth' };
 
@@ -555,6 +791,7 @@ export type ConnectionResolvers<ContextType = GraphQLContext, ParentType extends
   connector?: Resolver<ResolversTypes['Connector'], ParentType, ContextType>;
   connectorSlug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['ConnectionEventList'], ParentType, ContextType, Partial<ConnectionEventsArgs>>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -570,6 +807,25 @@ export type ConnectionErrorResolvers<ContextType = GraphQLContext, ParentType ex
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
+
+export type ConnectionEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectionEvent'] = ResolversParentTypes['ConnectionEvent']> = {
+  actor?: Resolver<ResolversTypes['AuditActor'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  details?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ConnectionStatus'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ConnectionEventType'], ParentType, ContextType>;
+  userAgent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ConnectionEventListResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectionEventList'] = ResolversParentTypes['ConnectionEventList']> = {
+  nodes?: Resolver<Array<ResolversTypes['ConnectionEvent']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ConnectionEventTypeResolvers = { CONNECTION_CONNECTED: 'connection.connected', CONNECTION_CREATED: 'connection.created', CONNECTION_ERROR: 'connection.error', CONNECTION_EXPIRED: 'connection.expired', CONNECTION_REAUTHORIZED: 'connection.reauthorized', CONNECTION_REFRESH_FAILED: 'connection.refresh_failed', CONNECTION_REVOKED: 'connection.revoked', CONNECTION_TOKEN_REFRESHED: 'connection.token_refreshed', CREDENTIALS_READ: 'credentials.read' };
 
 export type ConnectionListResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectionList'] = ResolversParentTypes['ConnectionList']> = {
   nodes?: Resolver<Array<ResolversTypes['Connection']>, ParentType, ContextType>;
@@ -601,6 +857,11 @@ export type CreateSessionPayloadResolvers<ContextType = GraphQLContext, ParentTy
   token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type CreateWebhookEndpointPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreateWebhookEndpointPayload'] = ResolversParentTypes['CreateWebhookEndpointPayload']> = {
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  webhook?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType>;
+};
+
 export type CredentialFieldResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CredentialField'] = ResolversParentTypes['CredentialField']> = {
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -614,6 +875,10 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeleteWebhookEndpointPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteWebhookEndpointPayload'] = ResolversParentTypes['DeleteWebhookEndpointPayload']> = {
+  deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
   name: 'JSONObject';
 }
@@ -621,6 +886,8 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   connect?: Resolver<ResolversTypes['ConnectPayload'], ParentType, ContextType, RequireFields<MutationConnectArgs, 'input'>>;
   createSession?: Resolver<ResolversTypes['CreateSessionPayload'], ParentType, ContextType, RequireFields<MutationCreateSessionArgs, 'input'>>;
+  createWebhookEndpoint?: Resolver<ResolversTypes['CreateWebhookEndpointPayload'], ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;
+  deleteWebhookEndpoint?: Resolver<ResolversTypes['DeleteWebhookEndpointPayload'], ParentType, ContextType, RequireFields<MutationDeleteWebhookEndpointArgs, 'id'>>;
   reauthorize?: Resolver<ResolversTypes['ReauthorizePayload'], ParentType, ContextType, RequireFields<MutationReauthorizeArgs, 'id'>>;
   revoke?: Resolver<ResolversTypes['RevokePayload'], ParentType, ContextType, RequireFields<MutationRevokeArgs, 'id'>>;
   revokeSession?: Resolver<ResolversTypes['RevokeSessionPayload'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
@@ -637,6 +904,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   connections?: Resolver<ResolversTypes['ConnectionList'], ParentType, ContextType, Partial<QueryConnectionsArgs>>;
   connector?: Resolver<Maybe<ResolversTypes['Connector']>, ParentType, ContextType, RequireFields<QueryConnectorArgs, 'slug'>>;
   connectors?: Resolver<Array<ResolversTypes['Connector']>, ParentType, ContextType, Partial<QueryConnectorsArgs>>;
+  webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
 };
 
 export type ReauthorizePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReauthorizePayload'] = ResolversParentTypes['ReauthorizePayload']> = {
@@ -658,19 +926,34 @@ export type SubmitCredentialsPayloadResolvers<ContextType = GraphQLContext, Pare
   connection?: Resolver<ResolversTypes['Connection'], ParentType, ContextType>;
 };
 
+export type WebhookEndpointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookEndpoint'] = ResolversParentTypes['WebhookEndpoint']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventTypes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
+  AuditActor?: AuditActorResolvers<ContextType>;
+  AuditActorType?: AuditActorTypeResolvers;
   AuthType?: AuthTypeResolvers;
   BrowserSession?: BrowserSessionResolvers<ContextType>;
   ConnectPayload?: ConnectPayloadResolvers<ContextType>;
   Connection?: ConnectionResolvers<ContextType>;
   ConnectionError?: ConnectionErrorResolvers<ContextType>;
+  ConnectionEvent?: ConnectionEventResolvers<ContextType>;
+  ConnectionEventList?: ConnectionEventListResolvers<ContextType>;
+  ConnectionEventType?: ConnectionEventTypeResolvers;
   ConnectionList?: ConnectionListResolvers<ContextType>;
   ConnectionStatus?: ConnectionStatusResolvers;
   Connector?: ConnectorResolvers<ContextType>;
   ConnectorTool?: ConnectorToolResolvers<ContextType>;
   CreateSessionPayload?: CreateSessionPayloadResolvers<ContextType>;
+  CreateWebhookEndpointPayload?: CreateWebhookEndpointPayloadResolvers<ContextType>;
   CredentialField?: CredentialFieldResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeleteWebhookEndpointPayload?: DeleteWebhookEndpointPayloadResolvers<ContextType>;
   JSONObject?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -679,5 +962,6 @@ export type Resolvers<ContextType = GraphQLContext> = {
   RevokePayload?: RevokePayloadResolvers<ContextType>;
   RevokeSessionPayload?: RevokeSessionPayloadResolvers<ContextType>;
   SubmitCredentialsPayload?: SubmitCredentialsPayloadResolvers<ContextType>;
+  WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
 };
 
