@@ -3,6 +3,7 @@
  * PostgreSQL or the embedded engine behind its socket: only the URL differs.
  */
 import 'reflect-metadata';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
 /** Re-exported so the composition root can name the type without importing TypeORM itself. */
@@ -14,7 +15,16 @@ export interface DataSourceOptions {
   url: string;
   poolSize: number;
   applicationName?: string;
+  /**
+   * Serialise migrations across processes with a PostgreSQL advisory lock, so instances started
+   * together on a new release do not race to apply the same migration. Off for the embedded
+   * engine, which only one process can open.
+   */
+  lockMigrations?: boolean;
 }
+
+/** The advisory lock key migrations run under (any constant: "alum" in ASCII). */
+const MIGRATION_LOCK_KEY = 0x616c756d;
 
 export function createDataSource(options: DataSourceOptions): DataSource {
   return new DataSource({
@@ -41,12 +51,31 @@ export async function openDatabase(options: DataSourceOptions): Promise<DataSour
   const dataSource = createDataSource(options);
   await dataSource.initialize();
   try {
-    await dataSource.runMigrations({ transaction: 'each' });
+    if (options.lockMigrations)
+      await withAdvisoryLock(options.url, () => dataSource.runMigrations({ transaction: 'each' }));
+    else await dataSource.runMigrations({ transaction: 'each' });
   } catch (err) {
     await dataSource.destroy();
     throw err;
   }
   return dataSource;
+}
+
+/**
+ * Runs `work` while holding the migration lock, on a connection of its own (outside the pool, so
+ * even a pool of one can migrate). A second instance waits here, then finds nothing to apply.
+ */
+async function withAdvisoryLock<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url, application_name: 'connections-gateway-migrations' });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    return await work();
+  } finally {
+    // Closing the session releases the lock even if the unlock could not be sent.
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
 }
 
 /**

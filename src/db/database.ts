@@ -62,6 +62,7 @@ export async function openGatewayDatabase(
       url: config.databaseUrl ?? embedded!.url,
       poolSize: config.databasePoolSize,
       applicationName,
+      lockMigrations: embedded === undefined,
     });
     return {
       dataSource,
