@@ -381,13 +381,23 @@ export class ConnectionRepository {
       .execute();
   }
 
-  /** Connected OAuth connections whose token expires before `before`, oldest expiry first. */
-  async findDueForRefresh(before: Date, now: Date, limit: number): Promise<string[]> {
+  /**
+   * Connected OAuth connections of the given connectors whose token expires before `before`,
+   * oldest expiry first.
+   */
+  async findDueForRefresh(
+    before: Date,
+    now: Date,
+    limit: number,
+    connectorSlugs: string[],
+  ): Promise<string[]> {
+    if (connectorSlugs.length === 0) return [];
     const rows = await this.repo
       .createQueryBuilder('c')
       .select('c.id', 'id')
       .where("c.auth_type = 'oauth' AND c.status = 'connected' AND c.secret IS NOT NULL")
       .andWhere('c.token_expires_at < :before', { before })
+      .andWhere('c.connector_slug IN (:...connectorSlugs)', { connectorSlugs })
       .andWhere('(c.refresh_lease_until IS NULL OR c.refresh_lease_until < :now)', { now })
       .orderBy('c.token_expires_at', 'ASC')
       .limit(limit)

@@ -54,4 +54,9 @@ export class Catalog {
   oauthClient(slug: string): OAuthClientCredentials | undefined {
     return this.clients.get(slug);
   }
+
+  /** The OAuth connectors this gateway holds client credentials for: the ones it can refresh. */
+  configuredOAuthSlugs(): string[] {
+    return [...this.clients.keys()];
+  }
 }

@@ -82,13 +82,19 @@ export class TokenService {
     return work;
   }
 
-  /** The scheduled pass: renews every connection whose token expires within the window. */
+  /**
+   * The scheduled pass: renews every connection whose token expires within the window, of the
+   * connectors this instance holds client credentials for. An instance that lacks a connector
+   * (a rollout adding one, a different CONNECTORS_FILE) leaves its connections to the instances
+   * that have it, instead of recording a failure on them.
+   */
   async refreshDue(limit = 100): Promise<{ refreshed: number; failed: number }> {
     const now = this.clock.now();
     const due = await this.connections.findDueForRefresh(
       new Date(now.getTime() + this.refreshAheadSeconds * 1000),
       now,
       limit,
+      this.catalog.configuredOAuthSlugs(),
     );
     let refreshed = 0;
     let failed = 0;

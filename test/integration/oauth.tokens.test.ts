@@ -124,6 +124,25 @@ describe('refresh and runtime credentials', () => {
     expect(new Date(row[0].token_expires_at).getTime()).toBeGreaterThan(Date.now() + 3_000_000);
   });
 
+  it('leaves the due connections of a connector it lacks to the instances that have it', async () => {
+    const { id, apiKey } = await connected(world);
+    await nearExpiry(world, id);
+    const before = refreshCalls(world);
+    // Same database, a catalog without the world's connector (a rollout that has not reached it).
+    const other = await startGateway();
+    try {
+      await other.services.tokens.refreshDue();
+    } finally {
+      await other.close();
+    }
+    expect(refreshCalls(world)).toBe(before);
+    const record = await client(world.gateway.baseUrl, apiKey).get(`/api/v1/connections/${id}`);
+    expect(record.body.connection).toMatchObject({ status: 'connected', lastError: null });
+    // The instance that has it still renews it.
+    await world.gateway.services.tokens.refreshDue();
+    expect(refreshCalls(world)).toBe(before + 1);
+  });
+
   it('leaves the connection connected with lastError when the provider is down, and serves the still-valid token', async () => {
     const { id, apiKey } = await connected(world);
     await nearExpiry(world, id);
@@ -240,15 +259,7 @@ describe('two gateway instances on one database', () => {
   let second: Awaited<ReturnType<typeof startGateway>>;
   beforeAll(async () => {
     world = await startOAuthWorld();
-    second = await startGateway({
-      env: {
-        CONNECTORS_FILE: world.connectorsFile,
-        CONNECTOR_FIXTURE_CLIENT_ID: 'gateway-client',
-        CONNECTOR_FIXTURE_CLIENT_SECRET: 'gw-secret-Zx8+/=',
-        RUNTIME_TOKEN,
-        PUBLIC_URL: 'http://gateway.test',
-      },
-    });
+    second = await startGateway({ env: world.env });
   });
   afterAll(async () => {
     await second.close();
