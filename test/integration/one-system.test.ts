@@ -13,14 +13,7 @@ import { Webhook } from 'standardwebhooks';
 import { TestBrowser } from '../support/browser';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { client } from '../support/http';
-import {
-  CLIENT_ID,
-  CLIENT_SECRET,
-  PUBLIC_URL,
-  RUNTIME_TOKEN,
-  startOAuthWorld,
-  type OAuthWorld,
-} from '../support/oauth-setup';
+import { PUBLIC_URL, RUNTIME_TOKEN, startOAuthWorld, type OAuthWorld } from '../support/oauth-setup';
 
 const LIMIT = 30;
 const ENV = {
@@ -97,16 +90,7 @@ describe('two instances, one system', () => {
   beforeAll(async () => {
     world = await startOAuthWorld({ env: ENV });
     a = world.gateway;
-    b = await startGateway({
-      env: {
-        CONNECTORS_FILE: world.connectorsFile,
-        CONNECTOR_FIXTURE_CLIENT_ID: CLIENT_ID,
-        CONNECTOR_FIXTURE_CLIENT_SECRET: CLIENT_SECRET,
-        RUNTIME_TOKEN,
-        PUBLIC_URL,
-        ...ENV,
-      },
-    });
+    b = await startGateway({ env: world.env });
     receiver = await startReceiver();
     // Both instances deliver webhooks (the harness starts workers only where a test asks).
     await a.services.webhookWorker.start();

@@ -2,6 +2,7 @@
  * An OAuth connector wired exactly as an operator would: a CONNECTORS_FILE entry pointing at the
  * fixture provider, and CONNECTOR_<SLUG>_CLIENT_ID/SECRET in the environment.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,8 @@ export interface OAuthWorld {
   gateway: TestGateway;
   slug: string;
   connectorsFile: string;
+  /** The gateway's environment: start a second instance with it to get the same catalog and clients. */
+  env: Record<string, string>;
   browser(): TestBrowser;
   close(): Promise<void>;
 }
@@ -42,7 +45,9 @@ export async function startOAuthWorld(
     publicUrlIsAddress?: boolean;
   } = {},
 ): Promise<OAuthWorld> {
-  const slug = options.slug ?? 'fixture';
+  // A slug of its own per world: test files share one database, and a scheduled refresh pass
+  // only touches connections of the connectors its gateway has configured.
+  const slug = options.slug ?? `fixture-${randomBytes(4).toString('hex')}`;
   const provider = await startOAuthProvider({
     clients: [
       {
@@ -61,15 +66,16 @@ export async function startOAuthWorld(
   const connectorsFile = path.join(dir, 'connectors.json');
   fs.writeFileSync(connectorsFile, JSON.stringify([definition, ...(options.extraConnectors ?? [])]));
   const envSlug = slug.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  const env: Record<string, string> = {
+    CONNECTORS_FILE: connectorsFile,
+    [`CONNECTOR_${envSlug}_CLIENT_ID`]: CLIENT_ID,
+    [`CONNECTOR_${envSlug}_CLIENT_SECRET`]: CLIENT_SECRET,
+    RUNTIME_TOKEN,
+    ...(options.publicUrlIsAddress ? {} : { PUBLIC_URL }),
+    ...options.env,
+  };
   const gateway = await startGateway({
-    env: {
-      CONNECTORS_FILE: connectorsFile,
-      [`CONNECTOR_${envSlug}_CLIENT_ID`]: CLIENT_ID,
-      [`CONNECTOR_${envSlug}_CLIENT_SECRET`]: CLIENT_SECRET,
-      RUNTIME_TOKEN,
-      ...(options.publicUrlIsAddress ? {} : { PUBLIC_URL }),
-      ...options.env,
-    },
+    env,
     providerTimeoutMs: options.providerTimeoutMs,
     publicUrlIsAddress: options.publicUrlIsAddress,
   });
@@ -91,6 +97,7 @@ export async function startOAuthWorld(
     gateway,
     slug,
     connectorsFile,
+    env,
     browser: () => new TestBrowser({ [PUBLIC_URL]: gateway.baseUrl }),
     async close() {
       await gateway.services.providerRevocation.settle(1_000);
