@@ -10,7 +10,7 @@ import type { CatalogEntry } from '../connectors/catalog.types';
 import type { HandshakeService } from '../oauth/handshake.service';
 import type { ProviderRevocation } from '../oauth/provider-revocation';
 import type { Clock } from '../shared/clock';
-import { CipherError } from '../shared/crypto/cipher';
+import { resealEach, type ResealOutcome } from '../shared/crypto/reseal';
 import { BadRequestError, NotFoundError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import { slugToEnvName } from '../config';
@@ -202,18 +202,11 @@ export class ConnectionService {
    * Re-seals every stored secret under the current key (`admin secrets reseal`). A secret that
    * no configured key opens is left as it is and reported, so one bad row does not stop the rest.
    */
-  async resealSecrets(): Promise<{ resealed: number; unreadable: string[] }> {
-    const unreadable: string[] = [];
-    const resealed = await this.connections.rewriteSecrets((id, sealed) => {
-      try {
-        return this.secrets.reseal(id, sealed);
-      } catch (err) {
-        if (!(err instanceof CipherError)) throw err;
-        unreadable.push(id);
-        return undefined;
-      }
-    });
-    return { resealed, unreadable };
+  resealSecrets(): Promise<ResealOutcome> {
+    return resealEach(
+      (rewrite) => this.connections.rewriteSecrets(rewrite),
+      (id, sealed) => this.secrets.reseal(id, sealed),
+    );
   }
 
   /** The catalog rules every new handshake or connection must pass: available, and configured. */

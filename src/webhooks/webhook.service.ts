@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { OwnerRepository } from '../owners/owner.repository';
 import type { Caller } from '../owners/owner.service';
 import type { Clock } from '../shared/clock';
-import { CipherError } from '../shared/crypto/cipher';
+import { resealEach, type ResealOutcome } from '../shared/crypto/reseal';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import type { CreateWebhookDto } from './dto/create-webhook.dto';
@@ -92,18 +92,11 @@ export class WebhookService {
   }
 
   /** Re-seals every signing secret under the current key (`admin secrets reseal`). */
-  async resealSecrets(): Promise<{ resealed: number; unreadable: string[] }> {
-    const unreadable: string[] = [];
-    const resealed = await this.endpoints.rewriteSecrets((id, sealed) => {
-      try {
-        return this.secrets.reseal(id, sealed);
-      } catch (err) {
-        if (!(err instanceof CipherError)) throw err;
-        unreadable.push(id);
-        return undefined;
-      }
-    });
-    return { resealed, unreadable };
+  resealSecrets(): Promise<ResealOutcome> {
+    return resealEach(
+      (rewrite) => this.endpoints.rewriteSecrets(rewrite),
+      (id, sealed) => this.secrets.reseal(id, sealed),
+    );
   }
 
   private async insert(ownerId: string | null, input: CreateWebhookDto): Promise<CreatedWebhook> {
