@@ -5,75 +5,16 @@
  * The database is shared with the other suites running in parallel, so assertions only ever
  * concern rows this file created.
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { ConnectionSecrets } from '../../src/connections/connection-secrets';
 import { keyIdOf, SecretCipher, type Sealed } from '../../src/shared/crypto/cipher';
-import { TEST_ENCRYPTION_KEY, testDatabaseUrl } from '../support/env';
+import { admin, onlyJsonLine } from '../support/admin-cli';
+import { TEST_ENCRYPTION_KEY } from '../support/env';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { client, untilStatus } from '../support/http';
 
-const ROOT = path.resolve(__dirname, '../..');
 const KEY_FORMAT = /^alm_live_[0-9A-Za-z]{32}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment of the child: the run's database and key, nothing inherited that could change its behaviour. */
-function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (
-      /^(DATABASE_URL|ENCRYPTION_KEY|ENCRYPTION_KEYS_PREVIOUS|CONNECTORS_FILE|DATA_DIR|CONNECTOR_.*)$/.test(
-        name,
-      )
-    )
-      continue;
-    env[name] = value;
-  }
-  return {
-    ...env,
-    NODE_ENV: 'test',
-    DATABASE_URL: testDatabaseUrl(),
-    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    ...extra,
-  };
-}
-
-/** `npm run --silent admin -- <args>`, without npm in between. */
-function admin(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/cli/admin.ts', ...args], {
-      cwd: ROOT,
-      env: cliEnv(extraEnv),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** The one JSON line a successful command prints. */
-function onlyJsonLine<T>(result: CliResult): T {
-  expect(result.code).toBe(0);
-  expect(result.stdout.endsWith('\n')).toBe(true);
-  const lines = result.stdout.split('\n').filter((line) => line !== '');
-  expect(lines).toHaveLength(1);
-  return JSON.parse(lines[0]!) as T;
-}
 
 function uniqueOwner(label: string): string {
   return `cli-${label}-${process.pid}-${Date.now()}-${randomBytes(3).toString('hex')}`;
