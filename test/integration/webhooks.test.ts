@@ -612,9 +612,9 @@ describe('webhook delivery with two instances', () => {
     expect(receiver.received.filter((r) => r.path === '/two')).toHaveLength(
       connections.length * perConnection,
     );
-    // Both workers took part, and between them delivered each row once.
+    // Between them the two workers delivered each row once. (Which worker sends how many is up to
+    // the race for rows: on a loaded machine one of them may claim them all.)
     const delivered = await Promise.all([one, two].map(deliveredCount));
-    expect(delivered.every((n) => n > 0)).toBe(true);
     expect(delivered[0]! + delivered[1]!).toBe(connections.length * perConnection);
     expect(receiver.badSignatures).toEqual([]);
   });
