@@ -7,29 +7,31 @@ import { currentRequest } from './request-context';
 
 export type { Logger };
 
+/** Fields that hold secrets, redacted wherever a caller puts them: on the line itself or one level down. */
+const SECRET_FIELDS = [
+  'authorization',
+  'cookie',
+  'apiKey',
+  'accessToken',
+  'refreshToken',
+  'access_token',
+  'refresh_token',
+  'clientSecret',
+  'client_secret',
+  'credentials',
+  'password',
+  'secret',
+  'ticket',
+  'code_verifier',
+];
+
 const REDACT = [
+  ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]),
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  '*.authorization',
-  '*.cookie',
-  '*.apiKey',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.access_token',
-  '*.refresh_token',
-  '*.clientSecret',
-  '*.client_secret',
-  '*.credentials',
-  '*.password',
   'query.code',
   'query.state',
-  'query.ticket',
-  '*.ticket',
-  '*.code_verifier',
-  'credentials',
-  'accessToken',
-  'refreshToken',
 ];
 
 /** A fresh object each time: pino merges the line's own fields into what the mixin returns. */
