@@ -79,6 +79,8 @@ export interface Config {
   webhookRetentionDays: number;
   /** Whether webhook URLs may be plain http:// (default: only outside production). */
   webhookAllowHttp: boolean;
+  /** Whether webhooks may go to private or local network addresses (default: only outside production). */
+  webhookAllowPrivateNetworks: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -255,5 +257,6 @@ export function loadConfig(env: Env = process.env): Config {
     webhookMaxAttempts: int(env, 'WEBHOOK_MAX_ATTEMPTS', 12, 1, 100),
     webhookRetentionDays: int(env, 'WEBHOOK_RETENTION_DAYS', 7, 1, 3_650),
     webhookAllowHttp: bool(env, 'WEBHOOK_ALLOW_HTTP', !isProduction),
+    webhookAllowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', !isProduction),
   };
 }

@@ -68,6 +68,7 @@ export interface ServiceDeps {
     | 'webhookMaxAttempts'
     | 'webhookRetentionDays'
     | 'webhookAllowHttp'
+    | 'webhookAllowPrivateNetworks'
     | 'rateLimitWindowSeconds'
     | 'rateLimitApiKeyPoints'
     | 'rateLimitSessionPoints'
@@ -186,7 +187,10 @@ export function createServices(deps: ServiceDeps): Services {
     ownerRepository,
     webhookSecrets,
     deps.clock,
-    { allowHttp: deps.config.webhookAllowHttp },
+    {
+      allowHttp: deps.config.webhookAllowHttp,
+      allowPrivateNetworks: deps.config.webhookAllowPrivateNetworks,
+    },
   );
   const webhookWorker = new WebhookWorker(
     webhookDeliveries,
@@ -198,6 +202,7 @@ export function createServices(deps: ServiceDeps): Services {
       retryMaxMs: deps.config.webhookRetryMaxMs,
       maxAttempts: deps.config.webhookMaxAttempts,
       retentionDays: deps.config.webhookRetentionDays,
+      allowPrivateNetworks: deps.config.webhookAllowPrivateNetworks,
     },
     deps.logger,
     (outcome) => metrics.webhookDelivery(outcome),

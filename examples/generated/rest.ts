@@ -355,6 +355,12 @@ export interface paths {
          *     key only (a session token gets `401`). `url` must be an absolute http(s) URL without a
          *     user name, password or fragment; plain `http://` is refused under `NODE_ENV=production`
          *     unless the gateway sets `WEBHOOK_ALLOW_HTTP=true`.
+         *     Under `NODE_ENV=production` (unless the gateway sets
+         *     `WEBHOOK_ALLOW_PRIVATE_NETWORKS=true`) `url` must not point at a private or local network
+         *     address: an IP literal in a loopback, private, link-local (cloud metadata), carrier-grade
+         *     NAT, multicast or reserved range, or `localhost` / `*.localhost`, is refused with `400`; a
+         *     host name is checked when each delivery is sent, and one that resolves to such an address
+         *     is not sent to (the attempt fails with `address not allowed` and is retried).
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -758,7 +764,7 @@ export interface components {
          */
         LifecycleEventType: "connection.created" | "connection.connected" | "connection.expired" | "connection.reauthorized" | "connection.revoked" | "connection.error";
         CreateWebhookRequest: {
-            /** @description Where to POST events (absolute http(s), no user name, password or fragment). */
+            /** @description Where to POST events (absolute http(s), no user name, password or fragment). Under NODE_ENV=production (unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true) not a private or local network address: no such IP literal nor `localhost` / `*.localhost`; a host name's addresses are checked at each delivery. */
             url: string;
             /** @description The event types to receive (a non-empty subset); absent or null — all of them. */
             eventTypes?: components["schemas"]["LifecycleEventType"][] | null;

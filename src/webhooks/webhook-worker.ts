@@ -8,10 +8,18 @@
  * Sending holds no database transaction: claim (one statement), POST, record the outcome (one
  * statement). A failed attempt is retried after an exponential backoff with jitter; after
  * `maxAttempts` the row is given up and the connection's later events go ahead.
+ *
+ * Under WEBHOOK_ALLOW_PRIVATE_NETWORKS=false nothing is sent to a private or local address
+ * (network-guard.ts): an IP-literal host is checked before connecting, a host name through the
+ * guard's `lookup`; a refused attempt fails ("address not allowed") and is retried like any other.
  */
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { CipherError } from '../shared/crypto/cipher';
 import type { Logger } from '../shared/logger';
+import { FORBIDDEN_ADDRESS_CODE, isForbiddenAddress, lookup } from './network-guard';
 import type { ClaimedDelivery, WebhookDeliveryRepository } from './webhook-delivery.repository';
 import type { WebhookSecrets } from './webhook-secret';
 
@@ -24,6 +32,8 @@ export interface WebhookWorkerSettings {
   retryMaxMs: number;
   maxAttempts: number;
   retentionDays: number;
+  /** WEBHOOK_ALLOW_PRIVATE_NETWORKS: when false, no POST goes to a private or local address (network-guard.ts). */
+  allowPrivateNetworks: boolean;
 }
 
 /** Sends in flight per instance (each for a different endpoint and connection). */
@@ -33,6 +43,8 @@ const LEASE_MARGIN_MS = 30_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const PRUNE_BATCH = 1_000;
 const MAX_ERROR_LENGTH = 300;
+/** The recorded failure of an attempt the network guard stopped before it sent a byte. */
+export const ADDRESS_NOT_ALLOWED = 'address not allowed (private or local network)';
 
 /** `retryBaseMs` doubling per failed attempt, capped, with jitter over its upper half. */
 export function retryDelayMs(failedAttempts: number, baseMs: number, maxMs: number): number {
@@ -42,13 +54,54 @@ export function retryDelayMs(failedAttempts: number, baseMs: number, maxMs: numb
 
 /** What went wrong, in words safe to store and log: no URL (it may hold a token), no body, no secret. */
 function describeFailure(err: unknown, timeoutMs: number): string {
-  if (err instanceof Error && err.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
-  const cause =
-    err instanceof Error ? (err.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  const message =
-    typeof cause?.message === 'string' ? cause.message : err instanceof Error ? err.message : String(err);
+  if (!(err instanceof Error)) return String(err).slice(0, MAX_ERROR_LENGTH);
+  const cause = err.cause as { name?: unknown; code?: unknown; message?: unknown } | undefined;
+  // An aborted request fails with an AbortError whose cause is the signal's reason.
+  if (err.name === 'TimeoutError' || (err.name === 'AbortError' && cause?.name === 'TimeoutError')) {
+    return `timed out after ${timeoutMs} ms`;
+  }
+  const ownCode = (err as NodeJS.ErrnoException).code;
+  const code =
+    typeof ownCode === 'string' ? ownCode : typeof cause?.code === 'string' ? cause.code : undefined;
+  if (code === FORBIDDEN_ADDRESS_CODE) return ADDRESS_NOT_ALLOWED;
+  const message = err.message || (typeof cause?.message === 'string' ? cause.message : '');
+  if (!message) return (code ?? err.name).slice(0, MAX_ERROR_LENGTH);
   return (code && !message.includes(code) ? `${code}: ${message}` : message).slice(0, MAX_ERROR_LENGTH);
+}
+
+/** Whether a URL's host is an IP literal the guard forbids (node calls no `lookup` for those). */
+function isForbiddenLiteral(url: URL): boolean {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return net.isIP(host) !== 0 && isForbiddenAddress(host);
+}
+
+/**
+ * One POST; resolves with the answer's status once its head arrives (the body is discarded
+ * unread), rejects on a network error or when `signal` aborts. Redirects are not followed.
+ * A fresh connection per attempt (`agent: false`): no pooled socket, opened under other
+ * settings, can skip the address check.
+ */
+function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal,
+  guarded: boolean,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = url.protocol === 'https:' ? https.request : http.request;
+    const req = request(
+      url,
+      { method: 'POST', headers, signal, agent: false, ...(guarded ? { lookup } : {}) },
+      (res) => {
+        res.on('error', () => undefined);
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export class WebhookWorker {
@@ -184,22 +237,28 @@ export class WebhookWorker {
       const { type, timestamp, data } = delivery.payload;
       const body = JSON.stringify({ type, timestamp, data });
       const now = new Date();
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        headers: {
+      const url = new URL(delivery.url);
+      const guarded = !this.settings.allowPrivateNetworks;
+      if (guarded && isForbiddenLiteral(url)) {
+        const refused: NodeJS.ErrnoException = new Error(ADDRESS_NOT_ALLOWED);
+        refused.code = FORBIDDEN_ADDRESS_CODE;
+        throw refused;
+      }
+      status = await post(
+        url,
+        {
           'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
           'user-agent': 'connections-gateway-webhooks',
           'webhook-id': delivery.eventId,
           'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
           'webhook-signature': new Webhook(secret).sign(delivery.eventId, now, body),
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.settings.timeoutMs)]),
-      });
-      status = response.status;
+        AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.settings.timeoutMs)]),
+        guarded,
+      );
       // The answer's body is never read, stored or logged.
-      await response.body?.cancel().catch(() => undefined);
       failure =
         status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
     } catch (err) {

@@ -4,12 +4,14 @@
  * generated here, returned once, and sealed before the repository sees it.
  */
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { OwnerRepository } from '../owners/owner.repository';
 import type { Caller } from '../owners/owner.service';
 import type { Clock } from '../shared/clock';
 import { resealEach, type ResealOutcome } from '../shared/crypto/reseal';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
+import { isForbiddenAddress } from './network-guard';
 import type { CreateWebhookDto } from './dto/create-webhook.dto';
 import type { DeliveryRecord, WebhookDeliveryRepository } from './webhook-delivery.repository';
 import type { WebhookEndpoint } from './webhook-endpoint.entity';
@@ -25,6 +27,14 @@ export interface CreatedWebhook {
   secret: string;
 }
 
+/** An IP literal the network guard forbids, or `localhost` / `*.localhost` (RFC 6761). */
+function isPrivateHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  const literal = host.replace(/^\[(.*)\]$/, '$1');
+  return isIP(literal) !== 0 && isForbiddenAddress(literal);
+}
+
 export class WebhookService {
   constructor(
     private readonly endpoints: WebhookEndpointRepository,
@@ -32,7 +42,7 @@ export class WebhookService {
     private readonly owners: OwnerRepository,
     private readonly secrets: WebhookSecrets,
     private readonly clock: Clock,
-    private readonly settings: { allowHttp: boolean },
+    private readonly settings: { allowHttp: boolean; allowPrivateNetworks: boolean },
   ) {}
 
   create(caller: Caller, input: CreateWebhookDto): Promise<CreatedWebhook> {
@@ -120,7 +130,11 @@ export class WebhookService {
     return owner;
   }
 
-  /** Absolute http(s), no credentials in it; plain http only where WEBHOOK_ALLOW_HTTP allows. */
+  /**
+   * Absolute http(s), no credentials in it; plain http only where WEBHOOK_ALLOW_HTTP allows; no
+   * private or local IP literal or localhost name unless WEBHOOK_ALLOW_PRIVATE_NETWORKS allows
+   * (a host name's addresses are checked when it is sent to: they may change).
+   */
   private checkUrl(raw: string): string {
     const refuse = (message: string) =>
       new BadRequestError(`Invalid input: url ${message}.`, [{ field: 'url', message }]);
@@ -137,6 +151,11 @@ export class WebhookService {
     }
     if (url.username || url.password) throw refuse('must not carry a user name or password');
     if (url.hash) throw refuse('must not carry a fragment');
+    if (!this.settings.allowPrivateNetworks && isPrivateHost(url.hostname)) {
+      throw refuse(
+        'must not point at a private or local network address (see WEBHOOK_ALLOW_PRIVATE_NETWORKS)',
+      );
+    }
     return url.toString();
   }
 

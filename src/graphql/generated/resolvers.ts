@@ -302,6 +302,10 @@ export type CreateWebhookEndpointInput = {
   /**
    * Where to POST events: an absolute http(s) URL without a user name, password or fragment. Plain
    * http is refused under NODE_ENV=production unless the gateway sets WEBHOOK_ALLOW_HTTP=true.
+   * Under NODE_ENV=production (unless the gateway sets WEBHOOK_ALLOW_PRIVATE_NETWORKS=true) it must
+   * not point at a private or local network address: such an IP literal (loopback, private,
+   * link-local, cloud metadata, multicast, reserved) or localhost / *.localhost is refused
+   * (BAD_REQUEST); a host name is checked at each delivery and not sent to if it resolves to one.
    */
   url: Scalars['String']['input'];
 };
