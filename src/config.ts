@@ -77,6 +77,8 @@ export interface Config {
   webhookMaxAttempts: number;
   /** Delivered and given-up deliveries are deleted after this many days. */
   webhookRetentionDays: number;
+  /** Audit events older than this many days are deleted; 0 keeps them for ever. */
+  auditRetentionDays: number;
   /** Whether webhook URLs may be plain http:// (default: only outside production). */
   webhookAllowHttp: boolean;
   /** Whether webhooks may go to private or local network addresses (default: only outside production). */
@@ -256,6 +258,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhookRetryMaxMs: int(env, 'WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 604_800_000),
     webhookMaxAttempts: int(env, 'WEBHOOK_MAX_ATTEMPTS', 12, 1, 100),
     webhookRetentionDays: int(env, 'WEBHOOK_RETENTION_DAYS', 7, 1, 3_650),
+    auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 365, 0, 36_500),
     webhookAllowHttp: bool(env, 'WEBHOOK_ALLOW_HTTP', !isProduction),
     webhookAllowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', !isProduction),
   };

@@ -31,6 +31,7 @@ import { poolStats } from './db/database';
 import { createMetrics, noopMetrics, type Metrics } from './observability/metrics';
 import { AuditEventRepository } from './audit/audit-event.repository';
 import { AuditService } from './audit/audit.service';
+import { AuditRetention } from './audit/audit-retention';
 import { ConnectionJournal } from './audit/connection-journal';
 import { WebhookDeliveryRepository } from './webhooks/webhook-delivery.repository';
 import { WebhookEndpointRepository } from './webhooks/webhook-endpoint.repository';
@@ -67,6 +68,7 @@ export interface ServiceDeps {
     | 'webhookRetryMaxMs'
     | 'webhookMaxAttempts'
     | 'webhookRetentionDays'
+    | 'auditRetentionDays'
     | 'webhookAllowHttp'
     | 'webhookAllowPrivateNetworks'
     | 'rateLimitWindowSeconds'
@@ -96,6 +98,8 @@ export interface Services {
   metrics: Metrics;
   /** Connections' audit trails. */
   audit: AuditService;
+  /** Deletes audit events past AUDIT_RETENTION_DAYS; start it with the server, stop it on shutdown. */
+  auditRetention: AuditRetention;
   /** Polls for revocations from every instance; start it with the server, stop it on shutdown. */
   invalidations: InvalidationFeed;
   /** Webhook endpoints (owner- and operator-managed). */
@@ -167,6 +171,7 @@ export function createServices(deps: ServiceDeps): Services {
   );
   const runtime = new RuntimeService(connectionRepository, secrets, tokens, journal, deps.clock, deps.logger);
   const audit = new AuditService(auditEvents, connections);
+  const auditRetention = new AuditRetention(auditEvents, deps.config.auditRetentionDays, deps.logger);
   const sessions = new SessionService(new SessionRepository(deps.dataSource), connectors, deps.clock);
   const rateLimits = new RateLimiter(new RateLimitRepository(deps.dataSource), deps.clock, {
     windowSeconds: deps.config.rateLimitWindowSeconds,
@@ -217,6 +222,7 @@ export function createServices(deps: ServiceDeps): Services {
     providerRevocation,
     sessions,
     audit,
+    auditRetention,
     invalidations,
     metrics,
     webhooks,

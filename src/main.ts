@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const built = await buildApp({ config, services, logger, isReady: database.isReady, graphql });
   await services.invalidations.start();
   await services.webhookWorker.start();
+  services.auditRetention.start();
 
   const refresher = new RefreshScheduler(
     services.tokens,
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
     await refresher.stop();
     await services.invalidations.stop();
     await services.webhookWorker.stop();
+    await services.auditRetention.stop();
     await services.providerRevocation.settle();
     await built.stop();
     logger.debug('graphql stopped');

@@ -11,6 +11,8 @@ import type { AuditEventType } from './audit-event.types';
 // A connection's trail, newest first (the listing's keyset).
 @Index('connection_events_connection_seq_idx', ['connectionId', 'seq'])
 @Index('connection_events_event_id_key', ['eventId'], { unique: true })
+// Retention deletes by age.
+@Index('connection_events_created_at_idx', ['createdAt'])
 export class AuditEvent {
   /** Insertion order across the whole table: the trail's order and its cursor. */
   @PrimaryGeneratedColumn({ type: 'bigint' })

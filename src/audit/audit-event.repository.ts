@@ -15,6 +15,20 @@ export class AuditEventRepository {
     await (tx ?? this.dataSource.manager).insert(AuditEvent, event as QueryDeepPartialEntity<AuditEvent>);
   }
 
+  /** Deletes up to `batch` events older than `days` days; returns how many it deleted. */
+  async deleteOlderThan(days: number, batch: number): Promise<number> {
+    // TypeORM answers a DELETE with [rows, rowCount].
+    const [, deleted]: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM connection_events
+        WHERE seq IN (
+          SELECT seq FROM connection_events
+           WHERE created_at < now() - make_interval(days => $1)
+           LIMIT $2)`,
+      [days, batch],
+    );
+    return deleted;
+  }
+
   /** One page of a connection's trail, newest first, before `beforeSeq` (exclusive). */
   listOfConnection(connectionId: string, limit: number, beforeSeq?: string): Promise<AuditEvent[]> {
     const query = this.dataSource

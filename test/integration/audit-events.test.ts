@@ -281,6 +281,22 @@ describe('audit trail', () => {
     });
   });
 
+  it('deletes events older than AUDIT_RETENTION_DAYS, and only those', async () => {
+    const { apiKey } = await world.gateway.newOwner('audit-retention');
+    const id = (await api(apiKey).post('/api/v1/connections', { connectorSlug: 'openai' })).body.connection
+      .id;
+    await api(apiKey).post(`/api/v1/connections/${id}/credentials`, { credentials: { apiKey: openaiKey() } });
+    // The created event is 400 days old, the connected one 300: the default keeps 365 days.
+    await world.gateway.dataSource.query(
+      `UPDATE connection_events SET created_at = now() - make_interval(days => CASE type WHEN 'connection.created' THEN 400 ELSE 300 END)
+        WHERE connection_id = $1`,
+      [id],
+    );
+    expect(world.gateway.config.auditRetentionDays).toBe(365);
+    expect(await world.gateway.services.auditRetention.pruneOnce()).toBeGreaterThanOrEqual(1);
+    expect((await trail(apiKey, id)).map((e) => e.type)).toEqual(['connection.connected']);
+  });
+
   it('writes one created event for concurrent identical creates', async () => {
     const { apiKey } = await world.gateway.newOwner('audit-race');
     const answers = await Promise.all(

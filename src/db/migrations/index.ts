@@ -7,6 +7,7 @@ import { CacheInvalidations1795897440132 } from './1795897440132-CacheInvalidati
 import { ConnectionEvents1795900000000 } from './1795900000000-ConnectionEvents';
 import { Webhooks1795900100000 } from './1795900100000-Webhooks';
 import { RateLimitsAndIdempotency1795900200000 } from './1795900200000-RateLimitsAndIdempotency';
+import { AuditRetention1795900300000 } from './1795900300000-AuditRetention';
 
 /** Migrations in the order they apply. New ones come from `npm run migration:generate`. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   ConnectionEvents1795900000000,
   Webhooks1795900100000,
   RateLimitsAndIdempotency1795900200000,
+  AuditRetention1795900300000,
 ];
