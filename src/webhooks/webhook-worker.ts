@@ -34,6 +34,11 @@ export interface WebhookWorkerSettings {
   retentionDays: number;
   /** WEBHOOK_ALLOW_PRIVATE_NETWORKS: when false, no POST goes to a private or local address (network-guard.ts). */
   allowPrivateNetworks: boolean;
+  /**
+   * Only these owners' deliveries (read at each claim); absent: every owner's. A seam for the
+   * test suite, whose files share one database and each run workers with their own settings.
+   */
+  ownerScope?: ReadonlySet<string>;
 }
 
 /** Sends in flight per instance (each for a different endpoint and connection). */
@@ -77,29 +82,44 @@ function isForbiddenLiteral(url: URL): boolean {
 
 /**
  * One POST; resolves with the answer's status once its head arrives (the body is discarded
- * unread), rejects on a network error or when `signal` aborts. Redirects are not followed.
- * A fresh connection per attempt (`agent: false`): no pooled socket, opened under other
- * settings, can skip the address check.
+ * unread), rejects on a network error, after `timeoutMs`, or when `stop` aborts. Redirects are
+ * not followed. A fresh connection per attempt (`agent: false`): no pooled socket, opened under
+ * other settings, can skip the address check. The timeout is a plain timer that destroys the
+ * request, so nothing can keep an attempt (and its row's lease) open past it.
  */
 function post(
   url: URL,
   headers: Record<string, string>,
   body: string,
-  signal: AbortSignal,
-  guarded: boolean,
+  options: { stop: AbortSignal; timeoutMs: number; guarded: boolean },
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = url.protocol === 'https:' ? https.request : http.request;
     const req = request(
       url,
-      { method: 'POST', headers, signal, agent: false, ...(guarded ? { lookup } : {}) },
+      {
+        method: 'POST',
+        headers,
+        signal: options.stop,
+        agent: false,
+        ...(options.guarded ? { lookup } : {}),
+      },
       (res) => {
+        clearTimeout(timer);
         res.on('error', () => undefined);
         res.resume();
         resolve(res.statusCode ?? 0);
       },
     );
-    req.on('error', reject);
+    const timer = setTimeout(() => {
+      const timedOut = new Error(`timed out after ${options.timeoutMs} ms`);
+      timedOut.name = 'TimeoutError';
+      req.destroy(timedOut);
+    }, options.timeoutMs);
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     req.end(body);
   });
 }
@@ -163,7 +183,11 @@ export class WebhookWorker {
         const free = CONCURRENCY - this.inFlight.size;
         const claimed =
           free > 0
-            ? await this.deliveries.claimDue(free, (this.settings.timeoutMs + LEASE_MARGIN_MS) / 1000)
+            ? await this.deliveries.claimDue(
+                free,
+                (this.settings.timeoutMs + LEASE_MARGIN_MS) / 1000,
+                this.settings.ownerScope && [...this.settings.ownerScope],
+              )
             : [];
         if (this.failing) this.logger.info('webhook delivery polling recovered');
         this.failing = false;
@@ -255,8 +279,7 @@ export class WebhookWorker {
           'webhook-signature': new Webhook(secret).sign(delivery.eventId, now, body),
         },
         body,
-        AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.settings.timeoutMs)]),
-        guarded,
+        { stop: this.stopping.signal, timeoutMs: this.settings.timeoutMs, guarded },
       );
       // The answer's body is never read, stored or logged.
       failure =
