@@ -83,6 +83,8 @@ export interface ServiceDeps {
   preparedStatements: boolean;
   /** Token endpoint timeout; tests shorten it to prove the timeout path. */
   providerTimeoutMs?: number;
+  /** Tests only: the webhook worker sends only these owners' deliveries (see WebhookWorkerSettings). */
+  webhookOwnerScope?: ReadonlySet<string>;
 }
 
 export interface Services {
@@ -208,6 +210,7 @@ export function createServices(deps: ServiceDeps): Services {
       maxAttempts: deps.config.webhookMaxAttempts,
       retentionDays: deps.config.webhookRetentionDays,
       allowPrivateNetworks: deps.config.webhookAllowPrivateNetworks,
+      ownerScope: deps.webhookOwnerScope,
     },
     deps.logger,
     (outcome) => metrics.webhookDelivery(outcome),

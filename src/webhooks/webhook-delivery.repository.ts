@@ -66,7 +66,11 @@ export class WebhookDeliveryRepository implements LifecycleOutbox {
    * still pending — so each (endpoint, connection) has at most one row in flight, sent in order,
    * whichever instance sends it. SKIP LOCKED keeps concurrent claimers off each other's rows.
    */
-  async claimDue(limit: number, leaseSeconds: number): Promise<ClaimedDelivery[]> {
+  async claimDue(
+    limit: number,
+    leaseSeconds: number,
+    ownerIds?: readonly string[],
+  ): Promise<ClaimedDelivery[]> {
     // TypeORM answers an UPDATE with [rows, rowCount].
     const [rows]: [
       {
@@ -90,6 +94,7 @@ export class WebhookDeliveryRepository implements LifecycleOutbox {
              WHERE c.delivered_at IS NULL AND c.failed_at IS NULL
                AND c.next_attempt_at <= now()
                AND (c.lease_until IS NULL OR c.lease_until <= now())
+               AND ($3::uuid[] IS NULL OR c.owner_id = ANY ($3::uuid[]))
                AND NOT EXISTS (
                  SELECT 1 FROM webhook_deliveries p
                   WHERE p.endpoint_id = c.endpoint_id AND p.connection_id = c.connection_id
@@ -98,7 +103,7 @@ export class WebhookDeliveryRepository implements LifecycleOutbox {
              LIMIT $1
              FOR UPDATE OF c SKIP LOCKED)
     RETURNING d.id::text AS id, d.event_id, d.event_type, d.endpoint_id, d.payload, d.attempts, e.url, e.secret`,
-      [limit, leaseSeconds],
+      [limit, leaseSeconds, ownerIds ? [...ownerIds] : null],
     );
     // UPDATE's RETURNING order is unspecified: oldest first, for tidy logs and fair sending.
     rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));

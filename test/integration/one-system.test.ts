@@ -118,7 +118,9 @@ describe('two instances, one system', () => {
   });
 
   it('replays an Idempotency-Key on the other instance, delivers webhooks in order, and refreshes once', async () => {
-    const { apiKey } = await a.newOwner('one-system');
+    const { apiKey, ownerId } = await a.newOwner('one-system');
+    // Both instances' workers may send this owner's webhooks (see webhookWorker in the harness).
+    b.webhookOwners.add(ownerId);
     const onA = client(a.baseUrl, apiKey);
     const onB = client(b.baseUrl, apiKey);
 

@@ -76,6 +76,7 @@ describe('admin CLI: webhooks', () => {
   it('adds owner and operator-wide endpoints whose printed secret signs the deliveries, lists and removes them', async () => {
     const ownerName = `cli-wh-${process.pid}-${Date.now()}-${randomBytes(3).toString('hex')}`;
     const owner = await gw.services.owners.createKey(ownerName);
+    gw.webhookOwners.add(owner.ownerId);
     const ownerUrl = `http://127.0.0.1:${port}/owner`;
     const operatorUrl = `http://127.0.0.1:${port}/operator`;
 

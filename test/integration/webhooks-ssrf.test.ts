@@ -72,6 +72,7 @@ describe('webhooks: no private or local network targets (WEBHOOK_ALLOW_PRIVATE_N
     open = await startGateway({ env: FAST_ENV });
     guarded = await startGateway({ env: GUARDED_ENV, webhookWorker: true });
     owner = await open.newOwner('wh-ssrf');
+    guarded.webhookOwners.add(owner.ownerId);
   });
   afterAll(async () => {
     await guarded?.close();
@@ -188,6 +189,7 @@ describe('webhooks: no private or local network targets (WEBHOOK_ALLOW_PRIVATE_N
     await guarded!.close();
     guarded = undefined;
     const allowing = await startGateway({ env: FAST_ENV, webhookWorker: true });
+    allowing.webhookOwners.add(owner.ownerId);
     try {
       await until(() => receiver.paths.length >= 3, 20_000, 'the deliveries once allowed');
       expect([...receiver.paths].sort()).toEqual(['/by-literal', '/by-mapped', '/by-name']);

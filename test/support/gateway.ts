@@ -25,6 +25,8 @@ export interface TestGateway {
   dataSource: DataSource;
   /** Every log line written so far, as raw JSON text. */
   logs: string[];
+  /** The owners whose webhook deliveries this gateway's worker sends (see `webhookWorker`). */
+  webhookOwners: Set<string>;
   /** Creates an owner with a fresh name and returns a working API key for it. */
   newOwner(prefix?: string): Promise<{ ownerId: string; apiKey: string }>;
   close(): Promise<void>;
@@ -40,9 +42,10 @@ export async function startGateway(
     /** PUBLIC_URL becomes the gateway's own loopback address (default http://gateway.test). */
     publicUrlIsAddress?: boolean;
     /**
-     * Run the webhook delivery worker (as `npm start` does). Off by default: the suites share one
-     * database, and a worker with another suite's key or retry settings would take this suite's
-     * deliveries.
+     * Run the webhook delivery worker (as `npm start` does). Off by default. The suites share one
+     * database, so a test gateway's worker only sends the deliveries of owners in its
+     * `webhookOwners` (those its `newOwner` made, and any a test adds): a worker with another
+     * file's settings (a guard, a low attempt limit) never touches this file's deliveries.
      */
     webhookWorker?: boolean;
   } = {},
@@ -71,6 +74,7 @@ export async function startGateway(
   const { cipher } = resolveCipher(config);
   const catalog = loadCatalog({ connectorsFile: config.connectorsFile, oauthClients: config.oauthClients });
   const database = await openGatewayDatabase(config);
+  const webhookOwners = new Set<string>();
   const services = createServices({
     dataSource: database.dataSource,
     // The embedded run serves this URL from one shared backend too (see db/hot-queries.ts).
@@ -81,6 +85,7 @@ export async function startGateway(
     logger,
     config,
     providerTimeoutMs: options.providerTimeoutMs,
+    webhookOwnerScope: webhookOwners,
   });
   const built = await buildApp({ config, services, logger, isReady: database.isReady });
   await services.invalidations.start();
@@ -92,9 +97,12 @@ export async function startGateway(
     services,
     dataSource: database.dataSource,
     logs,
+    webhookOwners,
     async newOwner(prefix = 'owner') {
       ownerCounter += 1;
-      return services.owners.createKey(`${prefix}-${process.pid}-${Date.now()}-${ownerCounter}`);
+      const owner = await services.owners.createKey(`${prefix}-${process.pid}-${Date.now()}-${ownerCounter}`);
+      webhookOwners.add(owner.ownerId);
+      return owner;
     },
     async close() {
       server.closeAllConnections();
