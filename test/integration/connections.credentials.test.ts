@@ -8,11 +8,11 @@ import type { Sealed } from '../../src/shared/crypto/cipher';
 import { resolveCipher } from '../../src/shared/crypto/keyring';
 import { client } from '../support/http';
 import { startGateway, type TestGateway } from '../support/gateway';
+import { sleep } from '../support/wait';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const openaiKey = () => `sk-${randomBytes(24).toString('hex')}`;
 const twilioSid = () => `AC${randomBytes(16).toString('hex')}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('POST /api/v1/connections/:id/credentials', () => {
   let gw: TestGateway;

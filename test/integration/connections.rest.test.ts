@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { client } from '../support/http';
 import { startGateway, type TestGateway } from '../support/gateway';
+import { sleep } from '../support/wait';
 
 /** The record of contract §3, exactly. */
 const CONTRACT_KEYS = [
@@ -28,7 +29,6 @@ const VALID_OPENAI = { apiKey: `sk-${'a'.repeat(40)}` };
 /** Connectors that can be connected without OAuth: api_key and none, all available. */
 const PLAIN_SLUGS = ['openai', 'anthropic', 'stripe', 'sendgrid', 'web-fetch', 'wikipedia', 'hacker-news'];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 
 describe('REST connections', () => {

@@ -19,6 +19,7 @@ import {
   startOAuthWorld,
   type OAuthWorld,
 } from '../support/oauth-setup';
+import { sleep } from '../support/wait';
 
 jest.setTimeout(60_000);
 
@@ -28,7 +29,6 @@ const describePg = onPostgres ? describe : describe.skip;
 const SKIP_REASON = onPostgres
   ? ''
   : ' [skipped: needs PostgreSQL (pg_terminate_backend, pg_stat_activity); the embedded engine serves every connection from one in-process backend]';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const databaseName = () => new URL(testDatabaseUrl()).pathname.slice(1);
 
 /** The test's own connection to the run's database (it survives what the test does to the gateway's). */

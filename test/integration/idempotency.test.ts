@@ -10,8 +10,8 @@ import { testDatabaseUrl } from '../support/env';
 import { gqlRaw } from '../support/graphql';
 import { client, type HttpResponse } from '../support/http';
 import { startGateway, type TestGateway } from '../support/gateway';
+import { sleep } from '../support/wait';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const openaiKey = () => `sk-${randomBytes(24).toString('hex')}`;
 const onPostgres = process.env.TEST_DATABASE_KIND === 'postgres';
 const GITHUB = {

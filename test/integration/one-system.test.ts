@@ -13,6 +13,7 @@ import { Webhook } from 'standardwebhooks';
 import { TestBrowser } from '../support/browser';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { client } from '../support/http';
+import { until } from '../support/wait';
 import { PUBLIC_URL, RUNTIME_TOKEN, startOAuthWorld, type OAuthWorld } from '../support/oauth-setup';
 
 const LIMIT = 30;
@@ -70,15 +71,6 @@ async function startReceiver() {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-async function until<T>(read: () => T, done: (value: T) => boolean, withinMs = 10_000): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describe('two instances, one system', () => {
@@ -189,19 +181,23 @@ describe('two instances, one system', () => {
     expect((await onB.delete(`/api/v1/connections/${apiKeyConnection}`)).status).toBe(200);
 
     // Every lifecycle event arrives, signed, in order per connection, whichever instance made it.
-    const apiKeyEvents = await until(
-      () => receiver.distinct(apiKeyConnection),
-      (events) => events.length >= 3,
+    await until(
+      () => receiver.distinct(apiKeyConnection).length >= 3,
+      10_000,
+      "the api_key connection's webhooks",
     );
+    const apiKeyEvents = receiver.distinct(apiKeyConnection);
     expect(apiKeyEvents.map((e) => e.type)).toEqual([
       'connection.created',
       'connection.connected',
       'connection.revoked',
     ]);
-    const oauthEvents = await until(
-      () => receiver.distinct(oauthConnection),
-      (events) => events.length >= 2,
+    await until(
+      () => receiver.distinct(oauthConnection).length >= 2,
+      10_000,
+      "the OAuth connection's webhooks",
     );
+    const oauthEvents = receiver.distinct(oauthConnection);
     expect(oauthEvents.map((e) => e.type)).toEqual(['connection.created', 'connection.connected']);
     // The webhook-id is the audit event's id.
     const auditIds = (

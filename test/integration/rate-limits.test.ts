@@ -7,8 +7,8 @@ import { GRAPHQL_COST_PER_POINT, graphqlCost } from '../../src/rate-limits/graph
 import { gqlRaw } from '../support/graphql';
 import { client, request, type HttpResponse } from '../support/http';
 import { startGateway, type TestGateway } from '../support/gateway';
+import { sleep } from '../support/wait';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // A day-long window, so no test here crosses a window boundary (except at midnight UTC).
 const DAY = '86400';
 

@@ -16,6 +16,7 @@ import { WebhookDeliveryRepository } from '../../src/webhooks/webhook-delivery.r
 import { startGateway, type TestGateway } from '../support/gateway';
 import { gqlRaw } from '../support/graphql';
 import { client } from '../support/http';
+import { sleep, until } from '../support/wait';
 
 jest.setTimeout(120_000);
 
@@ -30,16 +31,6 @@ const GUARDED_ENV = { ...FAST_ENV, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' };
 const PRIVATE_MESSAGE =
   'must not point at a private or local network address (see WEBHOOK_ALLOW_PRIVATE_NETWORKS)';
 const NOT_ALLOWED = 'address not allowed (private or local network)';
-
-async function until(condition: () => boolean | Promise<boolean>, withinMs: number, what: string) {
-  const deadline = Date.now() + withinMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Records every request that reaches it (there must be none while the guard is on). */
 async function startReceiver(): Promise<{ port: number; paths: string[]; close: () => Promise<void> }> {

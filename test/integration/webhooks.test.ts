@@ -18,6 +18,7 @@ import { WebhookDeliveryRepository } from '../../src/webhooks/webhook-delivery.r
 import { startGateway, type TestGateway } from '../support/gateway';
 import { gqlRaw } from '../support/graphql';
 import { client } from '../support/http';
+import { sleep, until } from '../support/wait';
 
 jest.setTimeout(120_000);
 
@@ -126,16 +127,6 @@ class Receiver {
     return this.received.filter((r) => r.path === path && !seen.has(r.webhookId) && seen.add(r.webhookId));
   }
 }
-
-async function until(condition: () => boolean | Promise<boolean>, withinMs: number, what: string) {
-  const deadline = Date.now() + withinMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Creates an endpoint through the REST API and registers its secret with the receiver. */
 async function createEndpoint(
