@@ -1456,6 +1456,8 @@ export interface operations {
                 limit?: number;
                 /** @description The opaque `nextCursor` of the previous page. */
                 cursor?: string;
+                /** @description Only events of this type (e.g. `credentials.read`); the cursor works the same. */
+                type?: components["schemas"]["AuditEventType"];
             };
             header?: never;
             path: {

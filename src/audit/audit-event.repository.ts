@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Tx } from '../db/transaction';
 import { AuditEvent } from './audit-event.entity';
+import type { AuditEventType } from './audit-event.types';
 
 export type NewAuditEvent = Omit<AuditEvent, 'seq'>;
 
@@ -29,8 +30,13 @@ export class AuditEventRepository {
     return deleted;
   }
 
-  /** One page of a connection's trail, newest first, before `beforeSeq` (exclusive). */
-  listOfConnection(connectionId: string, limit: number, beforeSeq?: string): Promise<AuditEvent[]> {
+  /** One page of a connection's trail, newest first, before `beforeSeq` (exclusive), of one type if given. */
+  listOfConnection(
+    connectionId: string,
+    limit: number,
+    beforeSeq?: string,
+    type?: AuditEventType,
+  ): Promise<AuditEvent[]> {
     const query = this.dataSource
       .getRepository(AuditEvent)
       .createQueryBuilder('e')
@@ -38,6 +44,7 @@ export class AuditEventRepository {
       .orderBy('e.seq', 'DESC')
       .limit(limit);
     if (beforeSeq !== undefined) query.andWhere('e.seq < :beforeSeq', { beforeSeq });
+    if (type !== undefined) query.andWhere('e.type = :type', { type });
     return query.getMany();
   }
 }

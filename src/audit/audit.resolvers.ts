@@ -21,6 +21,7 @@ export const auditResolvers: Resolvers = {
       ctx.services.audit.listOfConnection(ctx.caller, connection.id, {
         limit: args.first ?? undefined,
         cursor: args.after ?? undefined,
+        type: args.type ?? undefined,
       }),
   },
   ConnectionEventList: {

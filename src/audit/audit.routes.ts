@@ -11,6 +11,7 @@ export function auditRoutes(services: Services): Router {
     const page = await services.audit.listOfConnection(callerOf(res), pathParam(req, 'id'), {
       limit: queryInt(req, 'limit'),
       cursor: queryString(req, 'cursor'),
+      type: queryString(req, 'type'),
     });
     res.json({ events: page.events.map(toAuditEventView), nextCursor: page.nextCursor });
   });

@@ -8,6 +8,7 @@ import type { ConnectionService } from '../connections/connection.service';
 import { BadRequestError } from '../shared/errors';
 import type { AuditEvent } from './audit-event.entity';
 import type { AuditEventRepository } from './audit-event.repository';
+import { AUDIT_EVENT_TYPES, type AuditEventType } from './audit-event.types';
 
 export const DEFAULT_EVENTS_PAGE_SIZE = 50;
 export const MAX_EVENTS_PAGE_SIZE = 100;
@@ -41,7 +42,7 @@ export class AuditService {
   async listOfConnection(
     caller: Caller,
     connectionId: string,
-    input: { limit?: number; cursor?: string },
+    input: { limit?: number; cursor?: string; type?: string },
   ): Promise<AuditEventPage> {
     const limit = input.limit ?? DEFAULT_EVENTS_PAGE_SIZE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS_PAGE_SIZE) {
@@ -49,9 +50,19 @@ export class AuditService {
         { field: 'limit', message: `must be a whole number from 1 to ${MAX_EVENTS_PAGE_SIZE}` },
       ]);
     }
+    if (input.type !== undefined && !(AUDIT_EVENT_TYPES as readonly string[]).includes(input.type)) {
+      throw new BadRequestError(`type must be one of ${AUDIT_EVENT_TYPES.join(', ')}.`, [
+        { field: 'type', message: `must be one of ${AUDIT_EVENT_TYPES.join(', ')}` },
+      ]);
+    }
     const before = input.cursor === undefined ? undefined : decodeEventCursor(input.cursor);
     const connection = await this.connections.get(caller, connectionId);
-    const rows = await this.events.listOfConnection(connection.id, limit + 1, before);
+    const rows = await this.events.listOfConnection(
+      connection.id,
+      limit + 1,
+      before,
+      input.type as AuditEventType | undefined,
+    );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { events: page, nextCursor: rows.length > limit && last ? encodeEventCursor(last.seq) : null };

@@ -180,6 +180,35 @@ describe('audit trail', () => {
     }
   });
 
+  it('filters the trail by type through both doors, paging within the filter', async () => {
+    const { apiKey } = await world.gateway.newOwner('audit-type');
+    const id = (await api(apiKey).post('/api/v1/connections', { connectorSlug: 'openai' })).body.connection
+      .id;
+    await api(apiKey).post(`/api/v1/connections/${id}/credentials`, { credentials: { apiKey: openaiKey() } });
+    for (let i = 0; i < 3; i++) expect((await runtimeRead(world, id)).status).toBe(200);
+    const all = await trail(apiKey, id);
+    const reads = all.filter((e) => e.type === 'credentials.read').map((e) => e.id);
+    expect(reads).toHaveLength(3);
+
+    const first = await api(apiKey).get(`/api/v1/connections/${id}/events?type=credentials.read&limit=2`);
+    expect(first.body.events.map((e: EventView) => e.id)).toEqual(reads.slice(0, 2));
+    const rest = await api(apiKey).get(
+      `/api/v1/connections/${id}/events?type=credentials.read&limit=2&cursor=${first.body.nextCursor}`,
+    );
+    expect(rest.body).toMatchObject({ nextCursor: null });
+    expect(rest.body.events.map((e: EventView) => e.id)).toEqual(reads.slice(2));
+
+    const viaGraphql = await gql(world.gateway.baseUrl, apiKey, ConnectionEventsDocument, {
+      id,
+      type: 'CONNECTION_CREATED',
+    });
+    expect(viaGraphql.body.data!.connection!.events.nodes.map((n) => n.type)).toEqual(['CONNECTION_CREATED']);
+
+    const bad = await api(apiKey).get(`/api/v1/connections/${id}/events?type=connection.nope`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([{ field: 'type', message: expect.any(String) }]);
+  });
+
   it('records the OAuth lifecycle: browser at the callback, refresh by the gateway, denial, expiry, re-authorisation', async () => {
     const { apiKey, id } = await connectedOAuth();
     let events = await trail(apiKey, id);

@@ -141,6 +141,7 @@ export type Connection = {
 export type ConnectionEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  type?: InputMaybe<ConnectionEventType>;
 };
 
 /** Why a connection is not (or no longer) connected. */
