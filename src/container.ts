@@ -13,6 +13,7 @@ import { OAuthClient } from './oauth/oauth-client';
 import { OAuthFlowRepository } from './oauth/oauth-flow.repository';
 import { ProviderRevocation } from './oauth/provider-revocation';
 import { TokenService } from './oauth/token.service';
+import { RefreshLeaseRepository } from './oauth/refresh-lease.repository';
 import { OwnerRepository } from './owners/owner.repository';
 import { OwnerService } from './owners/owner.service';
 import { RuntimeService } from './runtime/runtime.service';
@@ -154,6 +155,7 @@ export function createServices(deps: ServiceDeps): Services {
   const providerRevocation = new ProviderRevocation(deps.catalog, secrets, oauthClient, deps.logger);
   const tokens = new TokenService(
     connectionRepository,
+    new RefreshLeaseRepository(deps.dataSource, connectionRepository),
     deps.catalog,
     secrets,
     oauthClient,

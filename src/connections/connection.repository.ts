@@ -1,12 +1,13 @@
 /** Connections in PostgreSQL. TypeORM lives here and nowhere above it. */
-import { IsNull, Not, type DataSource } from 'typeorm';
+import { IsNull, Not, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { Connection } from './connection.entity';
 import type { ConnectionRecord, ConnectionStatus, LastError } from './connection.types';
 import type { AuthType } from '../connectors/connector.types';
 import type { Sealed } from '../shared/crypto/cipher';
 import { inTransaction } from '../db/transaction';
 import type { HotQueries } from '../db/hot-queries';
-import type { ConnectionJournal } from '../audit/connection-journal';
+import type { ChangeFacts, ConnectionJournal } from '../audit/connection-journal';
+import type { AuditEventType } from '../audit/audit-event.types';
 
 /** The list's columns: everything a serializer shows, never the secret. */
 const RECORD_COLUMNS =
@@ -67,6 +68,13 @@ export interface StoredTokens {
   expiresAt: Date | null;
   scopes: string[] | null;
   account?: string | null;
+}
+
+/** What a change to one live connection does, decided from the row as it was (see changeLive). */
+export interface LiveChange {
+  set: Partial<Connection>;
+  type: AuditEventType;
+  facts?: ChangeFacts;
 }
 
 /** A position in the newest-first order: the last row of the previous page. */
@@ -176,7 +184,7 @@ export class ConnectionRepository {
 
   /** Stores a sealed secret on the owner's live connection and marks it connected. */
   storeSecretAndConnect(ownerId: string, id: string, sealed: Sealed, now: Date): Promise<Connection | null> {
-    return this.markConnected(id, ownerId, { secret: sealed }, now);
+    return this.markConnected({ id, ownerId }, { secret: sealed }, now);
   }
 
   /**
@@ -188,18 +196,12 @@ export class ConnectionRepository {
     id: string,
     now: Date,
   ): Promise<{ connection: Connection; previousSecret: Sealed | null } | null> {
-    return inTransaction(this.dataSource, async (tx) => {
-      const repo = tx.getRepository(Connection);
-      const live = await repo.findOne({ where: { id, ownerId }, lock: { mode: 'pessimistic_write' } });
-      if (!live) return null;
-      await repo.update(
-        { id },
-        { status: 'revoked', secret: null, deletedAt: now, updatedAt: now, refreshLeaseUntil: null },
-      );
-      const connection = await repo.findOneOrFail({ where: { id }, withDeleted: true });
-      await this.journal.record(tx, connection, 'connection.revoked', { previousStatus: live.status });
-      return { connection, previousSecret: live.secret };
-    });
+    const changed = await this.changeLive({ id, ownerId }, (live) => ({
+      set: { status: 'revoked', secret: null, deletedAt: now, updatedAt: now, refreshLeaseUntil: null },
+      type: 'connection.revoked',
+      facts: { previousStatus: live.status },
+    }));
+    return changed && { connection: changed.after, previousSecret: changed.before.secret };
   }
 
   /** A live connection by id whoever owns it: for the runtime and the OAuth callback only. */
@@ -210,8 +212,7 @@ export class ConnectionRepository {
   /** Stores a fresh token set from a completed handshake: connected, error cleared. */
   storeTokens(id: string, tokens: StoredTokens, now: Date): Promise<Connection | null> {
     return this.markConnected(
-      id,
-      undefined,
+      { id },
       {
         secret: tokens.sealed,
         tokenExpiresAt: tokens.expiresAt,
@@ -227,182 +228,66 @@ export class ConnectionRepository {
    * stored, the error cleared, `connectedAt` set the first time only. Journaled as
    * `connection.connected` the first time, `connection.reauthorized` after that.
    */
-  private markConnected(
-    id: string,
-    ownerId: string | undefined,
+  private async markConnected(
+    where: FindOptionsWhere<Connection>,
     fields: Pick<Partial<Connection>, 'secret' | 'tokenExpiresAt' | 'scopes' | 'account'>,
     now: Date,
   ): Promise<Connection | null> {
-    return inTransaction(this.dataSource, async (tx) => {
-      const repo = tx.getRepository(Connection);
-      const before = await repo.findOne({
-        where: ownerId === undefined ? { id } : { id, ownerId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!before) return null;
-      await tx
-        .createQueryBuilder()
-        .update(Connection)
-        .set({
-          ...fields,
-          status: 'connected',
-          lastError: null,
-          updatedAt: now,
-          connectedAt: before.connectedAt ?? now,
-        })
-        .where('id = :id', { id })
-        .execute();
-      const after = await repo.findOneByOrFail({ id });
-      await this.journal.record(
-        tx,
-        after,
-        before.connectedAt ? 'connection.reauthorized' : 'connection.connected',
-        {
-          previousStatus: before.status,
-        },
-      );
-      return after;
-    });
+    const changed = await this.changeLive(where, (before) => ({
+      set: {
+        ...fields,
+        status: 'connected',
+        lastError: null,
+        updatedAt: now,
+        connectedAt: before.connectedAt ?? now,
+      },
+      type: before.connectedAt ? 'connection.reauthorized' : 'connection.connected',
+      facts: { previousStatus: before.status },
+    }));
+    return changed?.after ?? null;
   }
 
   /**
    * Records why a connection could not be connected. A connection that was connected keeps its
    * status (its tokens still work); any other becomes `status`.
    */
-  recordError(
+  async recordError(
     id: string,
     lastError: LastError,
     status: ConnectionStatus,
     now: Date,
   ): Promise<Connection | null> {
+    const changed = await this.changeLive({ id }, (before) => ({
+      set: { lastError, updatedAt: now, status: before.status === 'connected' ? 'connected' : status },
+      type: 'connection.error',
+      facts: {
+        previousStatus: before.status,
+        details: { error: { code: lastError.code, message: lastError.message } },
+      },
+    }));
+    return changed?.after ?? null;
+  }
+
+  /**
+   * The one way a live connection changes: in one transaction, lock the live row matching
+   * `where`, apply what `change` decides from it as it was, re-read it and journal the event
+   * (audit row, webhook outbox). Null when no live row matches.
+   */
+  async changeLive(
+    where: FindOptionsWhere<Connection>,
+    change: (before: Connection) => LiveChange,
+  ): Promise<{ before: Connection; after: Connection } | null> {
     return inTransaction(this.dataSource, async (tx) => {
       const repo = tx.getRepository(Connection);
-      const before = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const before = await repo.findOne({ where, lock: { mode: 'pessimistic_write' } });
       if (!before) return null;
-      await repo.update(
-        { id },
-        { lastError, updatedAt: now, status: before.status === 'connected' ? 'connected' : status },
-      );
-      const after = await repo.findOneByOrFail({ id });
-      await this.journal.record(tx, after, 'connection.error', {
-        previousStatus: before.status,
-        details: { error: { code: lastError.code, message: lastError.message } },
-      });
-      return after;
+      const { set, type, facts } = change(before);
+      await repo.update({ id: before.id }, set);
+      // withDeleted: a revocation's row is soft-deleted by the change itself.
+      const after = await repo.findOneOrFail({ where: { id: before.id }, withDeleted: true });
+      await this.journal.record(tx, after, type, facts);
+      return { before, after };
     });
-  }
-
-  /**
-   * Claims the refresh lease of a connection. One conditional UPDATE: of concurrent claimers on
-   * every instance exactly one gets the row back (fresh, as re-read after the claim).
-   */
-  async claimRefreshLease(id: string, now: Date, until: Date): Promise<Connection | null> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(Connection)
-      .set({ refreshLeaseUntil: until })
-      .where(
-        'id = :id AND deleted_at IS NULL AND (refresh_lease_until IS NULL OR refresh_lease_until < :now)',
-        {
-          id,
-          now,
-        },
-      )
-      .execute();
-    return result.affected ? this.findLiveById(id) : null;
-  }
-
-  /** Saves a refreshed token set (a rotated refresh token with it) and releases the lease, in one statement. */
-  finishRefresh(id: string, lease: Date, tokens: StoredTokens, now: Date): Promise<boolean> {
-    return inTransaction(this.dataSource, async (tx) => {
-      const result = await tx
-        .createQueryBuilder()
-        .update(Connection)
-        .set({
-          secret: tokens.sealed,
-          tokenExpiresAt: tokens.expiresAt,
-          scopes: tokens.scopes,
-          status: 'connected',
-          lastError: null,
-          lastRefreshedAt: now,
-          refreshLeaseUntil: null,
-          updatedAt: now,
-        })
-        .where('id = :id AND deleted_at IS NULL AND refresh_lease_until = :lease', { id, lease })
-        .execute();
-      if ((result.affected ?? 0) !== 1) return false;
-      const after = await tx.getRepository(Connection).findOneByOrFail({ id });
-      await this.journal.record(tx, after, 'connection.token_refreshed');
-      return true;
-    });
-  }
-
-  /**
-   * Releases the lease after a failed refresh, recording why; `expire` turns the connection
-   * expired (`connection.expired`), otherwise it keeps its tokens (`connection.refresh_failed`).
-   */
-  async failRefresh(
-    id: string,
-    lease: Date,
-    lastError: LastError,
-    expire: boolean,
-    now: Date,
-  ): Promise<void> {
-    await inTransaction(this.dataSource, async (tx) => {
-      const repo = tx.getRepository(Connection);
-      const before = await repo.findOne({
-        where: { id, refreshLeaseUntil: lease },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!before) return;
-      await repo.update(
-        { id },
-        {
-          lastError,
-          refreshLeaseUntil: null,
-          updatedAt: now,
-          ...(expire ? { status: 'expired' as const } : {}),
-        },
-      );
-      const after = await repo.findOneByOrFail({ id });
-      await this.journal.record(tx, after, expire ? 'connection.expired' : 'connection.refresh_failed', {
-        previousStatus: before.status,
-        details: { error: { code: lastError.code, message: lastError.message } },
-      });
-    });
-  }
-
-  async releaseLease(id: string, lease: Date): Promise<void> {
-    await this.dataSource
-      .createQueryBuilder()
-      .update(Connection)
-      .set({ refreshLeaseUntil: null })
-      .where('id = :id AND refresh_lease_until = :lease', { id, lease })
-      .execute();
-  }
-
-  /**
-   * Connected OAuth connections of the given connectors whose token expires before `before`,
-   * oldest expiry first.
-   */
-  async findDueForRefresh(
-    before: Date,
-    now: Date,
-    limit: number,
-    connectorSlugs: string[],
-  ): Promise<string[]> {
-    if (connectorSlugs.length === 0) return [];
-    const rows = await this.repo
-      .createQueryBuilder('c')
-      .select('c.id', 'id')
-      .where("c.auth_type = 'oauth' AND c.status = 'connected' AND c.secret IS NOT NULL")
-      .andWhere('c.token_expires_at < :before', { before })
-      .andWhere('c.connector_slug IN (:...connectorSlugs)', { connectorSlugs })
-      .andWhere('(c.refresh_lease_until IS NULL OR c.refresh_lease_until < :now)', { now })
-      .orderBy('c.token_expires_at', 'ASC')
-      .limit(limit)
-      .getRawMany<{ id: string }>();
-    return rows.map((row) => row.id);
   }
 
   /** Visits every stored secret in id order, a batch per transaction, letting `rewrite` replace it. */

@@ -16,6 +16,7 @@ import { ConflictError, ServiceUnavailableError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { noopMetrics, type Metrics } from '../observability/metrics';
 import { OAuthProviderError, TOKEN_ENDPOINT_TIMEOUT_MS, type OAuthClient } from './oauth-client';
+import type { RefreshLeaseRepository } from './refresh-lease.repository';
 
 /** The lease outlives the token endpoint timeout, so a live holder never loses it mid-call. */
 const LEASE_MS = TOKEN_ENDPOINT_TIMEOUT_MS + 5_000;
@@ -33,6 +34,7 @@ export class TokenService {
 
   constructor(
     private readonly connections: ConnectionRepository,
+    private readonly leases: RefreshLeaseRepository,
     private readonly catalog: Catalog,
     private readonly secrets: ConnectionSecrets,
     private readonly client: OAuthClient,
@@ -90,7 +92,7 @@ export class TokenService {
    */
   async refreshDue(limit = 100): Promise<{ refreshed: number; failed: number }> {
     const now = this.clock.now();
-    const due = await this.connections.findDueForRefresh(
+    const due = await this.leases.findDue(
       new Date(now.getTime() + this.refreshAheadSeconds * 1000),
       now,
       limit,
@@ -115,11 +117,7 @@ export class TokenService {
     const deadline = Date.now() + LEASE_MS * 2;
     for (;;) {
       const now = this.clock.now();
-      const claimed = await this.connections.claimRefreshLease(
-        connectionId,
-        now,
-        new Date(now.getTime() + LEASE_MS),
-      );
+      const claimed = await this.leases.claim(connectionId, now, new Date(now.getTime() + LEASE_MS));
       if (claimed) return this.refreshClaimed(claimed, claimed.refreshLeaseUntil!);
       // Another instance holds the lease: wait for it to finish, then use what it stored.
       await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
@@ -134,14 +132,14 @@ export class TokenService {
   private async refreshClaimed(connection: Connection, lease: Date): Promise<Connection> {
     // Re-read after the claim: another instance may have refreshed just before we got the lease.
     if (!this.needsRefresh(connection) || connection.status !== 'connected' || !connection.secret) {
-      await this.connections.releaseLease(connection.id, lease);
+      await this.leases.release(connection.id, lease);
       return (await this.connections.findLiveById(connection.id)) ?? connection;
     }
     const secret = this.secrets.open(connection.id, connection.secret) as OAuthSecret;
     const connector = this.catalog.get(connection.connectorSlug);
     const client = this.catalog.oauthClient(connection.connectorSlug);
     const fail = async (error: LastError, expire: boolean) => {
-      await this.connections.failRefresh(connection.id, lease, error, expire, this.clock.now());
+      await this.leases.fail(connection.id, lease, error, expire, this.clock.now());
       this.metrics.tokenRefresh(expire ? 'expired' : 'failed');
       this.logger.warn(
         { connectionId: connection.id, code: error.code, expired: expire },
@@ -178,7 +176,7 @@ export class TokenService {
         // Providers that do not rotate send no refresh token: keep the one we have.
         refreshToken: tokens.refreshToken ?? secret.refreshToken,
       };
-      const saved = await this.connections.finishRefresh(
+      const saved = await this.leases.finish(
         connection.id,
         lease,
         {
@@ -194,7 +192,7 @@ export class TokenService {
     } catch (err) {
       if (!(err instanceof OAuthProviderError)) {
         this.metrics.tokenRefresh('failed');
-        await this.connections.releaseLease(connection.id, lease);
+        await this.leases.release(connection.id, lease);
         throw err;
       }
       // invalid_grant: the grant is gone for good. Retrying would only hammer the provider.
