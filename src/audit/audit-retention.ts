@@ -3,6 +3,7 @@
  * every 10 minutes (the first pass soon after start). Deleting the same old rows from several
  * instances is harmless; 0 keeps the trail for ever.
  */
+import { deleteInBatches } from '../db/batches';
 import type { Logger } from '../shared/logger';
 import type { AuditEventRepository } from './audit-event.repository';
 
@@ -48,11 +49,13 @@ export class AuditRetention {
     if (this.retentionDays === 0) return 0;
     let pruned = 0;
     try {
-      for (let round = 0; round < MAX_BATCHES; round++) {
-        const deleted = await this.events.deleteOlderThan(this.retentionDays, BATCH);
-        pruned += deleted;
-        if (deleted < BATCH) break;
-      }
+      pruned = await deleteInBatches(
+        (batchSize) => this.events.deleteOlderThan(this.retentionDays, batchSize),
+        {
+          batchSize: BATCH,
+          maxBatches: MAX_BATCHES,
+        },
+      );
     } catch (err) {
       this.logger.warn({ err }, 'old audit events could not be deleted; next pass in 10 minutes');
     }

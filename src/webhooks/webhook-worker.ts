@@ -17,6 +17,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { deleteInBatches } from '../db/batches';
 import { CipherError } from '../shared/crypto/cipher';
 import type { Logger } from '../shared/logger';
 import { FORBIDDEN_ADDRESS_CODE, isForbiddenAddress, lookup } from './network-guard';
@@ -231,12 +232,10 @@ export class WebhookWorker {
   private async pruneNow(): Promise<void> {
     if (performance.now() - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = performance.now();
-    let pruned = 0;
-    for (let round = 0; round < 100 && !this.stopped; round++) {
-      const deleted = await this.deliveries.pruneFinished(this.settings.retentionDays, PRUNE_BATCH);
-      pruned += deleted;
-      if (deleted < PRUNE_BATCH) break;
-    }
+    const pruned = await deleteInBatches(
+      (batchSize) => this.deliveries.pruneFinished(this.settings.retentionDays, batchSize),
+      { batchSize: PRUNE_BATCH, maxBatches: 100, stop: () => this.stopped },
+    );
     if (pruned > 0) this.logger.info({ pruned }, 'old webhook deliveries deleted');
   }
 
