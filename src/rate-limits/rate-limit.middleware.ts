@@ -20,7 +20,7 @@ function answer(res: Response, verdict: RateLimitVerdict, next: NextFunction): v
     next();
     return;
   }
-  res.setHeader('Retry-After', String(verdict.resetSeconds));
+  // Retry-After comes from the error's retryAfterSeconds, where every error gets its headers.
   next(new RateLimitedError(verdict.resetSeconds));
 }
 

@@ -160,13 +160,6 @@ export function toPublicError(err: unknown): PublicError {
     else if (err.status === 503) error.retryAfterSeconds = SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS;
     return error;
   }
-  if (isDatabaseUnavailable(err)) {
-    return {
-      code: 'SERVICE_UNAVAILABLE',
-      status: 503,
-      message: 'The service is temporarily unavailable; try again shortly.',
-      retryAfterSeconds: SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
-    };
-  }
+  if (isDatabaseUnavailable(err)) return toPublicError(new ServiceUnavailableError());
   return { code: 'INTERNAL', status: 500, message: 'An internal error occurred.' };
 }
