@@ -175,8 +175,25 @@ describeIfChromium('docs pages in headless Chromium', () => {
     );
     expect(JSON.parse(typed)).toEqual({ Authorization: `Bearer ${apiKey}` });
 
-    // With the key in place, the schema loads (the first, keyless attempt got a 401).
-    await page.locator('button[aria-label="Re-fetch GraphQL schema"]').click();
+    // With the key in place, the schema loads (the first, keyless attempt got a 401). GraphiQL takes
+    // the edited headers a moment after the keystrokes, so a re-fetch clicked at once can still go
+    // out with the placeholder: wait on what it sends, and click again until an introspection carrying
+    // the key has been answered 200 (not on time: nothing here sleeps).
+    const keyedIntrospection = async (): Promise<boolean> => {
+      const answered = await page.waitForResponse(
+        (res) =>
+          new URL(res.url()).pathname === '/graphql' &&
+          /IntrospectionQuery/.test(res.request().postData() ?? ''),
+      );
+      return answered.request().headers()['authorization'] === `Bearer ${apiKey}` && answered.ok();
+    };
+    let schemaLoaded = false;
+    for (let attempt = 0; attempt < 10 && !schemaLoaded; attempt += 1) {
+      const next = keyedIntrospection();
+      await page.locator('button[aria-label="Re-fetch GraphQL schema"]').click();
+      schemaLoaded = await next;
+    }
+    expect(schemaLoaded).toBe(true);
     await page.locator('button[aria-label="Show Documentation Explorer"]').click();
     const explorer = page.locator('.graphiql-doc-explorer');
     await explorer.getByText('Query', { exact: true }).first().waitFor();
