@@ -1,15 +1,16 @@
 /**
  * The page a browser sees at a ticket URL (contract §5: the link asks before it acts). It says
  * which connector and whose connection the account will be connected to, and offers Continue
- * and Cancel in one POST form with the anti-forgery field. No script, no external assets; one
- * inline style block allowed by a per-response nonce; every interpolated value is escaped.
+ * and Cancel in one POST form with the anti-forgery field. It shows only what the operator
+ * decided (the catalog's connector name, the owner's name), never text the link's sender chose
+ * (a connection's label). No script, no external assets; one inline style block allowed by a
+ * per-response nonce; every interpolated value is escaped.
  */
 import { escapeHtml as e, PAGE_HEAD_START } from '../http/page';
 
 export interface ConfirmPageContent {
   connectorName: string;
   ownerName: string;
-  label: string | null;
   /** The form's action: the ticket URL's path and query. */
   action: string;
   formValue: string;
@@ -32,7 +33,6 @@ const STYLE = `
 export function renderConfirmPage(content: ConfirmPageContent): string {
   const connector = e(content.connectorName);
   const owner = e(content.ownerName);
-  const label = content.label ? ` (“${e(content.label)}”)` : '';
   return `${PAGE_HEAD_START}
     <link rel="icon" href="data:,">
     <title>Connect ${connector} for ${owner}?</title>
@@ -41,7 +41,7 @@ export function renderConfirmPage(content: ConfirmPageContent): string {
   <body>
     <main>
       <h1 data-outcome="confirm">Connect your ${connector} account?</h1>
-      <p class="owner">The account you sign in with at ${connector} will be connected to <strong data-owner>${owner}</strong>${label}, who can then use it through this gateway.</p>
+      <p class="owner">The account you sign in with at ${connector} will be connected to <strong data-owner>${owner}</strong>, who can then use it through this gateway.</p>
       <p class="warn">Continue only if you started this yourself, from ${owner}’s app. If someone sent you this link, choose Cancel.</p>
       <form method="post" action="${e(content.action)}">
         <input type="hidden" name="confirm" value="${e(content.formValue)}">

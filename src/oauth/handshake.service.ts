@@ -46,7 +46,6 @@ export interface Confirmation {
   connectorName: string;
   /** The owner the account will be connected to (the name given to `keys create --owner`). */
   ownerName: string;
-  label: string | null;
   /** Origin of the provider's authorization endpoint (the page's form ends there). */
   providerOrigin: string;
   /** The cookie value binding this browser to the page (set it again: it may be new). */
@@ -147,7 +146,6 @@ export class HandshakeService {
       connectionId: connection.id,
       connectorName: this.connectorName(connection),
       ownerName: (await this.owners.findNameById(connection.ownerId)) ?? 'an unknown owner',
-      label: connection.label,
       providerOrigin: new URL(endpoints.settings.authorizationUrl).origin,
       cookieValue: value,
       formValue: confirmFormValue(value, flow.id),

@@ -150,7 +150,6 @@ export function oauthRoutes(
         renderConfirmPage({
           connectorName: confirmation.connectorName,
           ownerName: confirmation.ownerName,
-          label: confirmation.label,
           action: `${ticketPath(confirmation.connectionId)}?ticket=${encodeURIComponent(ticket)}`,
           formValue: confirmation.formValue,
           nonce,
