@@ -156,7 +156,14 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // The API's own description is public: served before any Bearer check.
   api.use(openapiRoutes());
   // The browser's OAuth doors come before the Bearer check; the others carry their own.
-  api.use(oauthRoutes(services, { secureCookies, json, auth: authenticatedAndLimited(auth, limit) }));
+  api.use(
+    oauthRoutes(services, {
+      secureCookies,
+      json,
+      bodyLimitBytes: deps.config.bodyLimitBytes,
+      auth: authenticatedAndLimited(auth, limit),
+    }),
+  );
   // Authenticate before reading a body: an anonymous caller's bytes are never parsed.
   api.use(auth);
   // Charged per request, before the body is read (README "Rate limits").

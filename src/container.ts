@@ -145,6 +145,7 @@ export function createServices(deps: ServiceDeps): Services {
   const handshakes = new HandshakeService(
     new OAuthFlowRepository(deps.dataSource),
     connectionRepository,
+    ownerRepository,
     deps.catalog,
     secrets,
     deps.cipher,

@@ -212,21 +212,40 @@ export interface paths {
         /**
          * The oauthUrl, as a browser opens it
          * @description Opened in the user's browser (no API key needed) with the `ticket` of an `oauthUrl` the
-         *     API handed out: sets a short-lived HttpOnly, SameSite=Lax cookie that binds the
-         *     handshake to this browser, and redirects (**302**) to the provider's authorization URL.
-         *     A ticket dies after 10 minutes, once opened, or when a newer handshake begins.
+         *     API handed out: **200**, a confirmation page that names the connector and the owner the
+         *     account will be connected to (the name given to `keys create --owner`), with a form that
+         *     POSTs back to this URL to continue (or cancel). It never redirects by itself: a link
+         *     someone else sent cannot connect your account without your click. The page sets a
+         *     short-lived HttpOnly, SameSite=Lax cookie scoped to this URL's path; its form's
+         *     anti-forgery field only works together with that cookie (the last browser to open the
+         *     page is the one that can continue; a reload in the same browser keeps it). A ticket
+         *     dies after 10 minutes, once continued or cancelled, or when a newer handshake begins:
+         *     then `400`, saying which.
          *
-         *     Without a ticket the route needs a Bearer token (owner key or session) and begins a
-         *     fresh handshake first (like `POST`, then the same redirect). Errors are a small HTML page unless the
-         *     client asks for JSON (`Accept: application/json`).
+         *     **With a Bearer token** (an API caller, owner key or session, never a browser by itself):
+         *     the connection must be the caller's (`404` otherwise); with a ticket it is opened at
+         *     once, without a ticket a fresh handshake begins first (like `POST`); either way a
+         *     **302** to the provider with the browser-binding cookie set. Errors are a small HTML page
+         *     for a browser (no Authorization header, `text/html` in `Accept`), and the JSON envelope
+         *     for every other caller.
          */
         get: operations["openOAuthUrl"];
         put?: never;
         /**
-         * Begin a fresh OAuth handshake (re-authorisation)
-         * @description For an OAuth connection in any live status: a new `oauthUrl` (valid 10 minutes, once);
-         *     every earlier one dies. The connection keeps its id. Not an OAuth connection: `400`
-         *     ("OAuth not supported"). The body may be omitted.
+         * Begin a fresh OAuth handshake (re-authorisation), or continue from the confirmation page
+         * @description **With a Bearer token** (owner key or session): for an OAuth connection in any live
+         *     status, a new `oauthUrl` (valid 10 minutes, once); every earlier one dies. The
+         *     connection keeps its id. Not an OAuth connection: `400` ("OAuth not supported"). The
+         *     body may be omitted.
+         *
+         *     **Without one, with `?ticket=`** (the `oauthUrl`): the form of the confirmation page
+         *     that `GET` answers (`application/x-www-form-urlencoded`: `confirm`, `action`). It must
+         *     come from the browser the page set its cookie in, with the page's `confirm` field;
+         *     otherwise `403` and the ticket stays as it was. `action=continue`: **302** to the
+         *     provider with the browser-binding cookie set. `action=cancel`: `200`, a page saying the
+         *     sign-in was cancelled. Either way the ticket is spent: any later `GET` or `POST` of it
+         *     is a `400` saying it was already used (or cancelled). Errors are a small HTML page for a
+         *     browser, the JSON envelope otherwise.
          */
         post: operations["reauthorizeConnection"];
         delete?: never;
@@ -246,7 +265,8 @@ export interface paths {
          * Create or reuse a connection and go to the provider, in one step
          * @description Creates or reuses the caller's connection to an OAuth connector as `POST
          *     /api/v1/connections` does (an already connected one gets a fresh handshake too), sets
-         *     the browser-binding cookie and redirects (**302**) to the provider. With
+         *     the browser-binding cookie and redirects (**302**) to the provider at once: the caller
+         *     holds the key, so there is no confirmation page to ask whose connection it is. With
          *     `Accept: application/json` it answers the connection and its `oauthUrl` instead (201 when
          *     it created the connection, 200 when it reused one). A connector that is not `oauth`
          *     is a `400`.
@@ -668,7 +688,8 @@ export interface components {
             /**
              * Format: uri
              * @description OAuth, not yet connected — `$PUBLIC_URL/api/v1/connections/{id}/oauth?ticket=…`, to
-             *     open in the user's browser (valid 10 minutes, once). Otherwise null.
+             *     open in the user's browser (valid 10 minutes, once): a page naming the connector and
+             *     the owner, which goes on to the provider when the user clicks Continue. Otherwise null.
              */
             oauthUrl: string | null;
             /**
@@ -681,7 +702,7 @@ export interface components {
             connection: components["schemas"]["Connection"];
             /**
              * Format: uri
-             * @description The URL to open in the user's browser (valid 10 minutes, once).
+             * @description The URL to open in the user's browser (valid 10 minutes, once) — a page naming the connector and the owner, which goes on to the provider when the user clicks Continue.
              */
             oauthUrl: string;
         };
@@ -699,6 +720,16 @@ export interface components {
         CallbackFailure: {
             connection: components["schemas"]["Connection"];
             error: components["schemas"]["LastError"];
+        };
+        /** @description What the confirmation page at an `oauthUrl` posts back to it. */
+        OAuthConfirmForm: {
+            /** @description The page's anti-forgery field (valid only with the cookie the page set in this browser). */
+            confirm: string;
+            /**
+             * @description `continue`: on to the provider. `cancel`: the ticket dies, nothing is connected.
+             * @enum {string}
+             */
+            action: "continue" | "cancel";
         };
         /** @description A small self-contained HTML page (no scripts, no external assets) saying what happened. */
         HtmlPage: string;
@@ -832,13 +863,15 @@ export interface components {
             };
         };
         /**
-         * @description One per status: `BAD_REQUEST` 400, `UNAUTHORIZED` 401, `NOT_FOUND` 404, `CONFLICT` 409,
+         * @description One per status: `BAD_REQUEST` 400, `UNAUTHORIZED` 401, `FORBIDDEN` 403 (only a browser
+         *     form that does not belong to the browser posting it; another owner's resource is a
+         *     `404`), `NOT_FOUND` 404, `CONFLICT` 409,
          *     `PAYLOAD_TOO_LARGE` 413, `IDEMPOTENCY_KEY_REUSED` 422 (an `Idempotency-Key` sent again
          *     with a different request), `RATE_LIMITED` 429 (over the API key's or session's rate
          *     limit), `INTERNAL` 500, `SERVICE_UNAVAILABLE` 503.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL";
         ErrorDetail: {
             /** @description The field, as a dotted path (`credentials.apiKey`, `allowedConnectors.0`). */
             field: string;
@@ -859,6 +892,15 @@ export interface components {
         };
         /** @description The error envelope of a 401. */
         UnauthorizedError: {
+            error: {
+                /** @constant */
+                code: components["schemas"]["ErrorCode"];
+                message: components["schemas"]["ErrorMessage"];
+                details?: components["schemas"]["ErrorDetails"];
+            };
+        };
+        /** @description The error envelope of a 403. */
+        ForbiddenError: {
             error: {
                 /** @constant */
                 code: components["schemas"]["ErrorCode"];
@@ -1045,7 +1087,7 @@ export interface components {
                 "application/json": components["schemas"]["ServiceUnavailableError"];
             };
         };
-        /** @description Redirect to the provider's authorization URL, with the browser-binding cookie set. */
+        /** @description Redirect to the provider's authorization URL, with the browser-binding cookie set (the callback requires it). */
         RedirectToProvider: {
             headers: {
                 /** @description The provider's authorization URL (with `state`, PKCE S256 `code_challenge` and the exact `redirect_uri`). */
@@ -1075,6 +1117,16 @@ export interface components {
             content: {
                 "text/html": components["schemas"]["HtmlPage"];
                 "application/json": components["schemas"]["UnauthorizedError"];
+            };
+        };
+        /** @description `FORBIDDEN`: the confirmation form does not belong to this browser (its `confirm` field or the page's cookie is missing or does not match). Nothing changed; open the link again. An HTML page for a browser, the JSON envelope otherwise. */
+        BrowserForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+                "application/json": components["schemas"]["ForbiddenError"];
             };
         };
         /** @description `NOT_FOUND` for a browser: an HTML page, or the JSON envelope when JSON is asked for. */
@@ -1508,6 +1560,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The confirmation page (a browser with a ticket, no Bearer token). */
+            200: {
+                headers: {
+                    /** @description The page's HttpOnly, SameSite=Lax cookie, scoped to this URL's path; its form works only with it. */
+                    "Set-Cookie": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
             302: components["responses"]["RedirectToProvider"];
             400: components["responses"]["BrowserBadRequest"];
             401: components["responses"]["BrowserUnauthorized"];
@@ -1519,7 +1582,10 @@ export interface operations {
     };
     reauthorizeConnection: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Without a Bearer token only — the ticket of the `oauthUrl` whose confirmation page posts here. */
+                ticket?: string;
+            };
             header?: never;
             path: {
                 /**
@@ -1533,21 +1599,25 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["ReauthorizeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["OAuthConfirmForm"];
             };
         };
         responses: {
-            /** @description The connection and the URL to open in the user's browser. */
+            /** @description With a Bearer token: the connection and the URL to open in the user's browser. From the confirmation page with `action=cancel`: a page saying the sign-in was cancelled. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OAuthUrlResult"];
+                    "text/html": components["schemas"]["HtmlPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            302: components["responses"]["RedirectToProvider"];
+            400: components["responses"]["BrowserBadRequest"];
             401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
+            403: components["responses"]["BrowserForbidden"];
+            404: components["responses"]["BrowserNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];

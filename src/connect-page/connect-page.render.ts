@@ -5,7 +5,7 @@
  */
 import type { CredentialField } from '../connectors/connector.types';
 import { escapeHtml as e, PAGE_HEAD_START } from '../http/page';
-import type { ConnectItem, ConnectPageView, ConnectProblem } from './connect-page.service';
+import type { ConnectItem, ConnectPageView, ConnectProblem, SwitchQuestion } from './connect-page.service';
 import { htmlPattern } from './html-pattern';
 
 export interface RenderOptions {
@@ -19,7 +19,9 @@ const STYLE = `
   body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; background: #f6f7f9; color: var(--ink); }
   main { max-width: 40rem; margin: 0 auto; padding: 2rem 1rem 4rem; }
   h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
+  .owner { margin: .25rem 0; font-size: 1.05rem; }
   .lead { color: var(--muted); margin: 0 0 1.5rem; }
+  .actions { display: flex; gap: .75rem; flex-wrap: wrap; margin-top: 1.5rem; }
   .outcome { border-radius: 8px; padding: .75rem 1rem; margin: 0 0 1.5rem; border: 2px solid transparent; }
   .outcome:empty { display: none; }
   .outcome.ok { background: #e6f4ea; border-color: var(--ok); color: #0d5325; }
@@ -215,9 +217,41 @@ export function renderConnectPage(view: ConnectPageView, options: RenderOptions)
   <body>
     <main>
       <h1>Connect your accounts</h1>
+      <p class="owner">Accounts you connect here are connected for <strong data-owner>${e(view.ownerName)}</strong>.</p>
       <p class="lead">Connect the services your assistant may use. Keys are stored encrypted and are never shown again.</p>
       ${outcomeBox}
       ${list}
+    </main>
+  </body>
+</html>
+`;
+}
+
+/**
+ * The question when a browser that connects accounts for one owner opens another owner's link:
+ * stay (the default button) or switch. Never answered on the user's behalf.
+ */
+export function renderSwitchPage(question: SwitchQuestion, options: RenderOptions): string {
+  const current = e(question.currentOwner);
+  const next = e(question.nextOwner);
+  return `${PAGE_HEAD_START}
+    <link rel="icon" href="data:,">
+    <title>Connect accounts for ${next} instead of ${current}?</title>
+    <style nonce="${e(options.nonce)}">${STYLE}</style>
+  </head>
+  <body>
+    <main>
+      <h1>Which connect page do you want?</h1>
+      <p class="owner">This browser is connecting accounts for <strong data-owner="current">${current}</strong>.</p>
+      <p class="owner">The link you just opened connects accounts for <strong data-owner="next">${next}</strong>.</p>
+      <p class="lead">Switch only if you expected this link from ${next}’s app. If someone sent it to you, stay.</p>
+      <form method="post" action="/connect/switch">
+        <input type="hidden" name="csrf" value="${e(options.csrf)}">
+        <div class="actions">
+          <button type="submit" name="choice" value="stay">Stay with ${current}</button>
+          <button type="submit" name="choice" value="switch" class="secondary">Switch to ${next}</button>
+        </div>
+      </form>
     </main>
   </body>
 </html>

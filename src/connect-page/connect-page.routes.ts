@@ -1,8 +1,10 @@
 /**
  * `/connect`: the hosted page where a user connects accounts with a browser session, never an
  * API key. `GET /connect?session=<token>` moves the token into a cookie and redirects to
- * `/connect`; the forms post back here with a CSRF token; every change goes through the same
- * connection service as the API.
+ * `/connect` — unless the browser holds a live session of another owner: then it asks first
+ * (`/connect/switch`), so a link someone sent never silently replaces the session a user is
+ * connecting with. The forms post back here with a CSRF token; every change goes through the
+ * same connection service as the API.
  */
 import { randomBytes } from 'node:crypto';
 import express, { Router, type RequestHandler, type Response } from 'express';
@@ -11,15 +13,21 @@ import { queryString } from '../http/params';
 import type { Caller } from '../owners/owner.service';
 import { BadRequestError } from '../shared/errors';
 import { isPlainObject } from '../shared/validation';
+import { serializeBindingCookie } from '../oauth/browser-binding';
 import {
+  clearNextCookie,
   CONNECT_PATH,
   csrfToken,
   isValidCsrf,
+  isValidSwitchCsrf,
   readConnectCookie,
+  readNextCookie,
   serializeConnectCookie,
+  serializeNextCookie,
+  switchCsrfToken,
 } from './connect-cookie';
 import { ConnectPageService, type ConnectAction, type ConnectPageView } from './connect-page.service';
-import { renderConnectPage } from './connect-page.render';
+import { renderConnectPage, renderSwitchPage } from './connect-page.render';
 
 export interface ConnectPageOptions {
   secureCookies: boolean;
@@ -27,11 +35,11 @@ export interface ConnectPageOptions {
 }
 
 /** What a page response carries: no caching, no referrer, and a CSP that allows exactly this page. */
-function contentSecurityPolicy(view: ConnectPageView, nonce: string, secure: boolean): string {
+function contentSecurityPolicy(items: ConnectPageView['items'], nonce: string, secure: boolean): string {
   // Chromium checks form-action along the redirects after a submission too: the OAuth form ends
   // at the provider's authorization endpoint, so those origins (and only those) are allowed.
   const providers = new Set<string>();
-  for (const { connector } of view.items) {
+  for (const { connector } of items) {
     if (connector.authType === 'oauth' && connector.oauth)
       providers.add(new URL(connector.oauth.authorizationUrl).origin);
   }
@@ -60,7 +68,7 @@ export function connectPageRoutes(services: Services, options: ConnectPageOption
 
   const send = (res: Response, status: number, view: ConnectPageView, token: string) => {
     const nonce = randomBytes(16).toString('base64');
-    res.setHeader('Content-Security-Policy', contentSecurityPolicy(view, nonce, options.secureCookies));
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy(view.items, nonce, options.secureCookies));
     res
       .status(status)
       .type('html')
@@ -75,14 +83,29 @@ export function connectPageRoutes(services: Services, options: ConnectPageOption
   };
   const session = (res: Response) => res.locals.connect as { token: string; caller: Caller };
 
+  const secondsUntil = (at: Date) => (at.getTime() - Date.now()) / 1000;
+
+  /** The browser takes this session: its cookie set, any pending question dropped. */
+  const takeSession = (res: Response, token: string, expiresAt: Date) => {
+    res.setHeader('Set-Cookie', [
+      serializeConnectCookie(token, secondsUntil(expiresAt), options.secureCookies),
+      clearNextCookie(options.secureCookies),
+    ]);
+    res.redirect(303, CONNECT_PATH);
+  };
+
   router.get('/', async (req, res) => {
     const given = queryString(req, 'session');
     if (given !== undefined) {
       // Out of the URL (history, logs, referrers) and into a cookie only /connect receives.
-      const opened = await page.openSession(given);
-      const maxAge = (opened.expiresAt.getTime() - Date.now()) / 1000;
-      res.setHeader('Set-Cookie', serializeConnectCookie(given, maxAge, options.secureCookies));
-      res.redirect(303, CONNECT_PATH);
+      const choice = await page.choose(given, readConnectCookie(req.headers.cookie));
+      if (choice.kind === 'take') {
+        takeSession(res, given, choice.expiresAt);
+        return;
+      }
+      // Another owner's link while this browser connects for someone: ask, never replace silently.
+      res.setHeader('Set-Cookie', serializeNextCookie(given, Number.MAX_SAFE_INTEGER, options.secureCookies));
+      res.redirect(303, `${CONNECT_PATH}/switch`);
       return;
     }
     const token = readConnectCookie(req.headers.cookie) ?? '';
@@ -99,12 +122,72 @@ export function connectPageRoutes(services: Services, options: ConnectPageOption
         throw new BadRequestError('This form has expired. Reload the connect page and try again.');
       }
       const outcome = await run(caller, body);
+      if (outcome.kind === 'provider') {
+        // The binding cookie the callback requires, as the oauthUrl's Continue sets it.
+        const { opened } = outcome;
+        res.setHeader(
+          'Set-Cookie',
+          serializeBindingCookie(opened.flowId, opened.bindingValue, options.secureCookies),
+        );
+        res.redirect(303, opened.authorizationUrl);
+        return;
+      }
       if (outcome.kind === 'redirect') {
         res.redirect(303, outcome.location);
         return;
       }
       send(res, 400, await page.view(caller, undefined, outcome.problem), token);
     };
+
+  /** The question: stay with the owner this browser connects for, or switch to the new link's. */
+  router.get('/switch', async (req, res) => {
+    const current = readConnectCookie(req.headers.cookie);
+    const next = readNextCookie(req.headers.cookie);
+    if (next === undefined) {
+      res.redirect(303, CONNECT_PATH);
+      return;
+    }
+    const question = await page.switchQuestion(current, next);
+    if (!question) {
+      // Nothing to ask any more: take the new link if it is live, else keep what there is.
+      const offered = await page.choose(next, undefined).catch(() => undefined);
+      if (offered?.kind === 'take') takeSession(res, next, offered.expiresAt);
+      else {
+        res.setHeader('Set-Cookie', clearNextCookie(options.secureCookies));
+        res.redirect(303, CONNECT_PATH);
+      }
+      return;
+    }
+    const nonce = randomBytes(16).toString('base64');
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy([], nonce, options.secureCookies));
+    res
+      .status(200)
+      .type('html')
+      .send(renderSwitchPage(question, { nonce, csrf: switchCsrfToken(current!, next) }));
+  });
+
+  router.post('/switch', form, async (req, res) => {
+    const current = readConnectCookie(req.headers.cookie);
+    const next = readNextCookie(req.headers.cookie);
+    const body: unknown = req.body;
+    if (
+      current === undefined ||
+      next === undefined ||
+      !isPlainObject(body) ||
+      !isValidSwitchCsrf(current, next, body.csrf)
+    ) {
+      throw new BadRequestError('This form has expired. Open the connect link again.');
+    }
+    if (body.choice === 'switch') {
+      const taken = await page.choose(next, undefined);
+      if (taken.kind === 'take') {
+        takeSession(res, next, taken.expiresAt);
+        return;
+      }
+    }
+    res.setHeader('Set-Cookie', clearNextCookie(options.secureCookies));
+    res.redirect(303, CONNECT_PATH);
+  });
 
   router.post(
     '/oauth',

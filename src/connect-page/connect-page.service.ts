@@ -10,6 +10,7 @@ import type { ConnectionRecord } from '../connections/connection.types';
 import { ConnectDto } from '../connections/dto/connect.dto';
 import { SubmitCredentialsDto } from '../connections/dto/submit-credentials.dto';
 import type { Caller } from '../owners/owner.service';
+import type { OpenedHandshake } from '../oauth/handshake.service';
 import { setActor } from '../shared/request-context';
 import { BadRequestError, UnauthorizedError, type ErrorDetail } from '../shared/errors';
 import { isUuid } from '../shared/ids';
@@ -37,13 +38,30 @@ export interface ConnectProblem {
 }
 
 export interface ConnectPageView {
+  /** The owner the page connects accounts for (the name given to `keys create --owner`). */
+  ownerName: string;
   items: ConnectItem[];
   outcome: ConnectOutcomeNotice | null;
   problem: ConnectProblem | null;
 }
 
 export type ConnectAction =
-  { kind: 'redirect'; location: string } | { kind: 'problem'; problem: ConnectProblem };
+  | { kind: 'redirect'; location: string }
+  /** On to the provider: the page's own Connect button was the confirmation (see startOAuth). */
+  | { kind: 'provider'; opened: OpenedHandshake }
+  | { kind: 'problem'; problem: ConnectProblem };
+
+/** What `/connect?session=` does with a browser that may already hold a session. */
+export type SessionChoice =
+  | { kind: 'take'; expiresAt: Date }
+  /** The browser holds a live session of another owner: ask before replacing it. */
+  | { kind: 'ask' };
+
+/** The question of `/connect/switch`: the owner the browser holds, and the one of the new link. */
+export interface SwitchQuestion {
+  currentOwner: string;
+  nextOwner: string;
+}
 
 const LINK_INVALID =
   'This connect link has expired or is not valid. Go back to the app and open the connect page again.';
@@ -73,22 +91,61 @@ export class ConnectPageService {
     const outcome = problem
       ? { ok: false, message: problem.message }
       : await this.outcomeNotice(caller, outcomeOf);
-    return { items, outcome, problem };
+    return { ownerName: await this.services.owners.nameOf(caller.ownerId), items, outcome, problem };
   }
 
-  /** Creates or reuses the OAuth connection and returns where to send the browser (the provider, via the ticket URL). */
-  startOAuth(caller: Caller, form: Record<string, unknown>): Promise<ConnectAction> {
-    return this.attempt(form, {}, async (slug) => {
+  /**
+   * A browser opened a connect link (`given`) while holding `current`: take the new session at
+   * once when the browser holds none (or an ended one) or one of the same owner; otherwise ask.
+   */
+  async choose(given: string, current: string | undefined): Promise<SessionChoice> {
+    const opened = await this.openSession(given);
+    if (current !== undefined && current !== given) {
+      const held = await this.services.sessions.open(current);
+      if (held && held.caller.ownerId !== opened.caller.ownerId) return { kind: 'ask' };
+    }
+    return { kind: 'take', expiresAt: opened.expiresAt };
+  }
+
+  /**
+   * The switch question for a browser holding `current` and asked about `next`; null when there
+   * is nothing to ask any more (either session ended, or both are the same owner's).
+   */
+  async switchQuestion(current: string | undefined, next: string): Promise<SwitchQuestion | null> {
+    const [held, offered] = await Promise.all([
+      current === undefined ? undefined : this.services.sessions.open(current),
+      this.services.sessions.open(next),
+    ]);
+    if (!held || !offered || held.caller.ownerId === offered.caller.ownerId) return null;
+    const [currentOwner, nextOwner] = await Promise.all([
+      this.services.owners.nameOf(held.caller.ownerId),
+      this.services.owners.nameOf(offered.caller.ownerId),
+    ]);
+    return { currentOwner, nextOwner };
+  }
+
+  /**
+   * Creates or reuses the OAuth connection and opens its handshake at once: the page's own
+   * Connect button, posted with the page's CSRF token under a heading that names the owner, is
+   * the confirmation the bare `oauthUrl` asks for, so the browser goes straight to the provider.
+   */
+  async startOAuth(caller: Caller, form: Record<string, unknown>): Promise<ConnectAction> {
+    let connectionId = '';
+    const outcome = await this.attempt(form, {}, async (slug) => {
       this.requireAuthType(slug, 'oauth');
       const outcome = await this.services.connections.connect(caller, {
         connectorSlug: slug,
         returnTo: CONNECT_PATH,
       });
-      const oauthUrl =
+      connectionId = outcome.connection.id;
+      return (
         outcome.oauthUrl ??
-        (await this.services.connections.reauthorize(caller, outcome.connection.id, CONNECT_PATH)).oauthUrl;
-      return oauthUrl;
+        (await this.services.connections.reauthorize(caller, outcome.connection.id, CONNECT_PATH)).oauthUrl
+      );
     });
+    if (outcome.kind !== 'redirect') return outcome;
+    const ticket = new URL(outcome.location).searchParams.get('ticket') ?? '';
+    return { kind: 'provider', opened: await this.services.handshakes.open(connectionId, ticket) };
   }
 
   /** Connects a connector that needs no credentials. */

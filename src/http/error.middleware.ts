@@ -32,10 +32,21 @@ function fromExpress(err: unknown): AppError | undefined {
   return new BadRequestError('The request body could not be read.');
 }
 
+/**
+ * A person's browser, as opposed to an API caller (contract §3): no Authorization header (a
+ * browser never sends one by itself), and `text/html` named in Accept and preferred to JSON.
+ * curl's default (any type) or a fetch without Accept is an API caller: the JSON envelope.
+ */
+function isBrowser(req: Request): boolean {
+  if (req.headers.authorization !== undefined) return false;
+  if (!/\btext\/html\b/i.test(req.headers.accept ?? '')) return false;
+  return req.accepts(['html', 'json']) === 'html';
+}
+
 function render(req: Request, res: Response, error: PublicError): void {
   if (error.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="connections-gateway"');
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-  if (res.locals.browserPage === true && req.accepts(['html', 'json']) === 'html') {
+  if (res.locals.browserPage === true && isBrowser(req)) {
     // A person's browser opened this (an oauthUrl, the OAuth callback): a page, not JSON.
     const title = error.status >= 500 ? 'Something went wrong' : 'This sign-in cannot continue';
     res

@@ -1,10 +1,13 @@
 /**
- * The OAuth 2.0 handshake (contract §5): begin (a ticket URL), open (state, PKCE verifier and
- * the browser-binding cookie, then the provider's authorization URL), and the callback (state,
- * cookie and `iss` checked before anything changes; one claim per flow; the code exchanged
- * with no database transaction open). Every step lives in the database, so any instance can
- * finish what another began.
+ * The OAuth 2.0 handshake (contract §5): begin (a ticket URL), confirm (the page a browser sees
+ * at the ticket URL: whose connection, which connector; its cookie and anti-forgery field),
+ * open (on the page's continue, or at once for the owner's API caller: state, PKCE verifier and
+ * the browser-binding cookie, then the provider's authorization URL; a ticket opens once), and
+ * the callback (state, cookie and `iss` checked before anything changes; one claim per flow;
+ * the code exchanged with no database transaction open). Every step lives in the database, so
+ * any instance can finish what another began.
  */
+import { createHmac } from 'node:crypto';
 import type { Catalog } from '../connectors/catalog';
 import type { Connection } from '../connections/connection.entity';
 import type { ConnectionRepository } from '../connections/connection.repository';
@@ -12,8 +15,9 @@ import type { ConnectionSecrets } from '../connections/connection-secrets';
 import type { LastError } from '../connections/connection.types';
 import type { Clock } from '../shared/clock';
 import type { SecretCipher } from '../shared/crypto/cipher';
-import { BadRequestError, NotFoundError } from '../shared/errors';
-import { randomToken, sha256Hex } from '../shared/tokens';
+import type { OwnerRepository } from '../owners/owner.repository';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../shared/errors';
+import { randomToken, safeEqual, sha256Hex } from '../shared/tokens';
 import { CALLBACK_PATH, readBindingCookie } from './browser-binding';
 import { HANDSHAKE_TTL_MS } from './handshake.constants';
 import { OAuthProviderError, type OAuthClient, type ProviderEndpoints } from './oauth-client';
@@ -33,6 +37,28 @@ export interface OpenedHandshake {
   flowId: string;
   authorizationUrl: string;
   bindingValue: string;
+}
+
+/** The confirmation page of a ticket URL: what it names, and this browser's proof values. */
+export interface Confirmation {
+  flowId: string;
+  connectionId: string;
+  connectorName: string;
+  /** The owner the account will be connected to (the name given to `keys create --owner`). */
+  ownerName: string;
+  /** Origin of the provider's authorization endpoint (the page's form ends there). */
+  providerOrigin: string;
+  /** The cookie value binding this browser to the page (set it again: it may be new). */
+  cookieValue: string;
+  /** The form's anti-forgery field, derived from the cookie value. */
+  formValue: string;
+  expiresAt: Date;
+}
+
+/** What the confirmation page's form carries back. */
+export interface ConfirmProof {
+  cookieValue: string | undefined;
+  formValue: unknown;
 }
 
 export type CallbackOutcome =
@@ -58,6 +84,7 @@ export class HandshakeService {
   constructor(
     private readonly flows: OAuthFlowRepository,
     private readonly connections: ConnectionRepository,
+    private readonly owners: OwnerRepository,
     private readonly catalog: Catalog,
     private readonly secrets: ConnectionSecrets,
     private readonly cipher: SecretCipher,
@@ -100,44 +127,170 @@ export class HandshakeService {
   }
 
   /**
-   * Opens the ticket URL of a connection: a fresh state and verifier for the flow, bound to the
-   * browser by a cookie value the caller sets. `ticket` is what the URL carried.
+   * The confirmation page of a ticket URL, as a browser opens it. A browser that already holds
+   * this page's cookie (a reload) keeps it; any other gets a fresh one, and becomes the only
+   * browser that may continue. Nothing is sent to the provider.
+   */
+  async confirmation(connectionId: string, ticket: string, cookieValue?: string): Promise<Confirmation> {
+    const { flow, connection, endpoints } = await this.unusedTicket(connectionId, ticket);
+    const holds =
+      cookieValue !== undefined &&
+      flow.confirmHash !== null &&
+      safeEqual(sha256Hex(cookieValue), flow.confirmHash);
+    const value = holds ? cookieValue : randomToken();
+    if (!holds && !(await this.flows.recordConfirmation(flow.id, sha256Hex(value), this.clock.now()))) {
+      throw this.invalidTicket();
+    }
+    return {
+      flowId: flow.id,
+      connectionId: connection.id,
+      connectorName: this.connectorName(connection),
+      ownerName: (await this.owners.findNameById(connection.ownerId)) ?? 'an unknown owner',
+      providerOrigin: new URL(endpoints.settings.authorizationUrl).origin,
+      cookieValue: value,
+      formValue: confirmFormValue(value, flow.id),
+      expiresAt: flow.expiresAt,
+    };
+  }
+
+  /**
+   * The confirmation page's Continue: only with the page's anti-forgery field, from the browser
+   * the page set its cookie in (403 otherwise, and the ticket stays as it was). Spends the ticket.
+   */
+  async continueConfirmed(
+    connectionId: string,
+    ticket: string,
+    proof: ConfirmProof,
+  ): Promise<OpenedHandshake> {
+    const { flow, connection, endpoints } = await this.unusedTicket(connectionId, ticket);
+    return this.openFlow(flow, connection, endpoints, this.checkProof(flow, proof));
+  }
+
+  /** The confirmation page's Cancel (same proof as Continue): the ticket dies, nothing else changes. */
+  async cancelConfirmed(
+    connectionId: string,
+    ticket: string,
+    proof: ConfirmProof,
+  ): Promise<{ flowId: string; connectorName: string }> {
+    const { flow, connection } = await this.unusedTicket(connectionId, ticket);
+    if (!(await this.flows.cancel(flow.id, this.checkProof(flow, proof), this.clock.now()))) {
+      await this.unusedTicket(connectionId, undefined, flow.id);
+      throw this.notThisBrowser();
+    }
+    return { flowId: flow.id, connectorName: this.connectorName(connection) };
+  }
+
+  /**
+   * Opens a ticket without the confirmation page: for the owner's own API caller (a Bearer
+   * request), which the route has checked owns the connection. Spends the ticket.
    */
   async open(connectionId: string, ticket: string): Promise<OpenedHandshake> {
-    const invalid = new BadRequestError(
-      'This sign-in link is not valid: it has expired, was already used, or a newer one replaced it. Start again from the app.',
-    );
-    const flow = await this.flows.findByTicketHash(sha256Hex(ticket));
-    if (
-      !flow ||
-      flow.connectionId !== connectionId ||
-      flow.completedAt ||
-      flow.expiresAt <= this.clock.now()
-    ) {
-      throw invalid;
-    }
-    const connection = await this.connections.findLiveById(connectionId);
-    if (!connection) throw invalid;
-    const endpoints = this.endpointsFor(connection);
+    const { flow, connection, endpoints } = await this.unusedTicket(connectionId, ticket);
+    return this.openFlow(flow, connection, endpoints);
+  }
+
+  private async openFlow(
+    flow: OAuthFlow,
+    connection: Connection,
+    endpoints: ProviderEndpoints,
+    confirmHash?: string,
+  ): Promise<OpenedHandshake> {
     const state = randomToken();
     const codeVerifier = randomToken(48);
     const bindingValue = randomToken();
-    const recorded = await this.flows.recordOpening(flow.id, {
-      stateHash: sha256Hex(state),
-      codeVerifier: this.cipher.seal(codeVerifier, {
-        table: 'oauth_flows',
-        rowId: flow.id,
-        field: 'code_verifier',
-      }),
-      bindingHash: sha256Hex(bindingValue),
-    });
-    if (!recorded) throw invalid;
+    const recorded = await this.flows.recordOpening(
+      flow.id,
+      {
+        stateHash: sha256Hex(state),
+        codeVerifier: this.cipher.seal(codeVerifier, {
+          table: 'oauth_flows',
+          rowId: flow.id,
+          field: 'code_verifier',
+        }),
+        bindingHash: sha256Hex(bindingValue),
+      },
+      this.clock.now(),
+      confirmHash,
+    );
+    // Lost to a concurrent opening (or cancel, or the 10 minutes): say what the ticket is now.
+    if (!recorded) {
+      await this.unusedTicket(connection.id, undefined, flow.id);
+      // Still unused: another browser opened the page since this one did.
+      throw confirmHash === undefined ? this.invalidTicket() : this.notThisBrowser();
+    }
     const authorizationUrl = await this.client.authorizationUrl(endpoints, {
       redirectUri: this.redirectUri,
       state,
       codeVerifier,
     });
     return { flowId: flow.id, authorizationUrl, bindingValue };
+  }
+
+  /** The confirm hash of a flow when the proof is this page's, in this browser; else 403. */
+  private checkProof(flow: OAuthFlow, proof: ConfirmProof): string {
+    const { cookieValue, formValue } = proof;
+    const confirmHash = cookieValue === undefined ? undefined : sha256Hex(cookieValue);
+    if (
+      cookieValue === undefined ||
+      typeof formValue !== 'string' ||
+      formValue === '' ||
+      flow.confirmHash === null ||
+      !safeEqual(confirmHash!, flow.confirmHash) ||
+      !safeEqual(formValue, confirmFormValue(cookieValue, flow.id))
+    ) {
+      throw this.notThisBrowser();
+    }
+    return confirmHash!;
+  }
+
+  private notThisBrowser(): ForbiddenError {
+    return new ForbiddenError(
+      'This confirmation was not opened in this browser, or the page is out of date. Open the sign-in link again in this browser and choose Continue there.',
+    );
+  }
+
+  /**
+   * The flow of a ticket that can still be confirmed or opened, with its connection; otherwise
+   * a 400 that says why (unknown or replaced, already used, cancelled, expired).
+   */
+  private async unusedTicket(
+    connectionId: string,
+    ticket: string | undefined,
+    flowId?: string,
+  ): Promise<{ flow: OAuthFlow; connection: Connection; endpoints: ProviderEndpoints }> {
+    const flow =
+      flowId !== undefined
+        ? await this.flows.findById(flowId)
+        : await this.flows.findByTicketHash(sha256Hex(ticket ?? ''));
+    if (!flow || flow.connectionId !== connectionId) throw this.invalidTicket();
+    if (flow.cancelledAt) {
+      throw new BadRequestError(
+        'This sign-in was cancelled. Start again from the app if you want to connect.',
+      );
+    }
+    if (flow.stateHash || flow.completedAt) {
+      throw new BadRequestError(
+        'This sign-in link was already used: each link works once. Start again from the app.',
+      );
+    }
+    if (flow.expiresAt <= this.clock.now()) {
+      throw new BadRequestError(
+        'This sign-in link has expired (links last 10 minutes). Start again from the app.',
+      );
+    }
+    const connection = await this.connections.findLiveById(connectionId);
+    if (!connection) throw this.invalidTicket();
+    return { flow, connection, endpoints: this.endpointsFor(connection) };
+  }
+
+  private invalidTicket(): BadRequestError {
+    return new BadRequestError(
+      'This sign-in link is not valid: it has expired, was already used, or a newer one replaced it. Start again from the app.',
+    );
+  }
+
+  private connectorName(connection: Connection): string {
+    return this.catalog.get(connection.connectorSlug)?.name ?? connection.connectorSlug;
   }
 
   /**
@@ -179,7 +332,7 @@ export class HandshakeService {
     endpoints: ProviderEndpoints,
     query: URLSearchParams,
   ): Promise<CallbackOutcome> {
-    const connectorName = this.catalog.get(connection.connectorSlug)?.name ?? connection.connectorSlug;
+    const connectorName = this.connectorName(connection);
     const base = { flowId: flow.id, connectorName, returnTo: flow.returnTo };
     const codeVerifier = this.cipher.open(flow.codeVerifier!, {
       table: 'oauth_flows',
@@ -242,4 +395,13 @@ export class HandshakeService {
     }
     return { settings: connector.oauth, client };
   }
+}
+
+/**
+ * The confirmation form's anti-forgery field: an HMAC keyed by the page's cookie value, so the
+ * page (which another site may get to see) never reveals the cookie, and no other browser's
+ * cookie matches it.
+ */
+function confirmFormValue(cookieValue: string, flowId: string): string {
+  return createHmac('sha256', cookieValue).update(`alm-oauth-confirm:${flowId}`).digest('base64url');
 }

@@ -45,6 +45,17 @@ export class OAuthFlow {
   @Column({ name: 'binding_hash', type: 'char', length: 64, nullable: true })
   bindingHash: string | null;
 
+  /**
+   * Hex SHA-256 of the confirmation page's cookie (the browser that was shown whose connection
+   * this is); its form's anti-forgery field is derived from that cookie. Cleared on continue.
+   */
+  @Column({ name: 'confirm_hash', type: 'char', length: 64, nullable: true })
+  confirmHash: string | null;
+
+  /** Set when the user cancelled on the confirmation page: the ticket is dead, and says why. */
+  @Column({ name: 'cancelled_at', type: 'timestamptz', precision: 3, nullable: true })
+  cancelledAt: Date | null;
+
   /** Where to send the browser after the callback (already checked against the allow-list). */
   @Column({ name: 'return_to', type: 'text', nullable: true })
   returnTo: string | null;

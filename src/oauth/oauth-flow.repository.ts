@@ -4,6 +4,9 @@ import { inTransaction } from '../db/transaction';
 import type { Sealed } from '../shared/crypto/cipher';
 import { OAuthFlow } from './oauth-flow.entity';
 
+/** A ticket nobody has continued, cancelled or finished yet, within its 10 minutes. */
+const UNUSED = 'state_hash IS NULL AND cancelled_at IS NULL AND completed_at IS NULL AND expires_at > :now';
+
 export class OAuthFlowRepository {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -23,9 +26,21 @@ export class OAuthFlowRepository {
       await tx.delete(OAuthFlow, { connectionId: flow.connectionId });
       const repo = tx.getRepository(OAuthFlow);
       return repo.save(
-        repo.create({ ...flow, stateHash: null, codeVerifier: null, bindingHash: null, completedAt: null }),
+        repo.create({
+          ...flow,
+          stateHash: null,
+          codeVerifier: null,
+          bindingHash: null,
+          confirmHash: null,
+          cancelledAt: null,
+          completedAt: null,
+        }),
       );
     });
+  }
+
+  findById(id: string): Promise<OAuthFlow | null> {
+    return this.repo.findOneBy({ id });
   }
 
   findByTicketHash(ticketHash: string): Promise<OAuthFlow | null> {
@@ -37,18 +52,47 @@ export class OAuthFlowRepository {
   }
 
   /**
-   * Records the state, verifier and browser binding of an opening of the ticket URL. Opening it
-   * again replaces them: only the latest state is accepted at the callback.
+   * Records which browser was shown the confirmation page (a hash of its cookie), while the
+   * ticket is still unused. The last browser to open the page is the one that may continue.
+   */
+  async recordConfirmation(flowId: string, confirmHash: string, now: Date): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(OAuthFlow)
+      .set({ confirmHash })
+      .where(`id = :flowId AND ${UNUSED}`, { flowId, now })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  /**
+   * Records the state, verifier and browser binding of the one opening of the ticket: the
+   * continue of the confirmation page (`confirmHash` given: only that browser's), or an API
+   * caller's direct open. Once opened, the ticket is spent: of two concurrent openings one wins.
    */
   async recordOpening(
     flowId: string,
     opening: { stateHash: string; codeVerifier: Sealed; bindingHash: string },
+    now: Date,
+    confirmHash?: string,
   ): Promise<boolean> {
+    const query = this.dataSource
+      .createQueryBuilder()
+      .update(OAuthFlow)
+      .set({ ...opening, confirmHash: null })
+      .where(`id = :flowId AND ${UNUSED}`, { flowId, now });
+    if (confirmHash !== undefined) query.andWhere('confirm_hash = :confirmHash', { confirmHash });
+    const result = await query.execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  /** Cancels an unused ticket from its confirmation page (only the browser that was shown it). */
+  async cancel(flowId: string, confirmHash: string, now: Date): Promise<boolean> {
     const result = await this.dataSource
       .createQueryBuilder()
       .update(OAuthFlow)
-      .set(opening)
-      .where('id = :flowId AND completed_at IS NULL', { flowId })
+      .set({ cancelledAt: now, confirmHash: null })
+      .where(`id = :flowId AND ${UNUSED} AND confirm_hash = :confirmHash`, { flowId, now, confirmHash })
       .execute();
     return (result.affected ?? 0) === 1;
   }

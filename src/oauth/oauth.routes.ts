@@ -1,9 +1,11 @@
 /**
  * The OAuth doors of contract §3. Two are opened by a browser without an API key: the ticket
- * URL (`GET /connections/:id/oauth?ticket=`) and the provider's callback; they answer pages and
+ * URL (`GET /connections/:id/oauth?ticket=`: a confirmation page whose form POSTs back to the
+ * same URL to go on to the provider) and the provider's callback; they answer pages and
  * redirects. The others take the owner's Bearer key like every other route.
  */
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { randomBytes } from 'node:crypto';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Services } from '../container';
 import { callerOf, requireCaller } from '../http/auth.middleware';
 import { pathParam, queryString } from '../http/params';
@@ -11,9 +13,17 @@ import { toConnectionView } from '../connections/connection.serializer';
 import { BadRequestError } from '../shared/errors';
 import { validateInput } from '../shared/validation';
 import { ConnectDto } from '../connections/dto/connect.dto';
-import { clearBindingCookie, serializeBindingCookie } from './browser-binding';
+import {
+  clearBindingCookie,
+  clearConfirmCookie,
+  readConfirmCookie,
+  serializeBindingCookie,
+  serializeConfirmCookie,
+  ticketPath,
+} from './browser-binding';
+import { renderConfirmPage } from './confirm-page.render';
 import { renderPage } from '../http/page';
-import type { CallbackOutcome } from './handshake.service';
+import type { CallbackOutcome, OpenedHandshake } from './handshake.service';
 import { ReauthorizeDto } from './reauthorize.dto';
 
 /** Marks a route as a browser page: the error middleware then answers HTML unless JSON is asked for. */
@@ -65,6 +75,8 @@ export function oauthRoutes(
   options: {
     secureCookies: boolean;
     json: RequestHandler;
+    /** The request body limit (the confirmation form is a few hundred bytes). */
+    bodyLimitBytes?: number;
     /** The Bearer check of the authenticated doors (app.ts adds the rate limit to it). */
     auth?: RequestHandler;
   },
@@ -72,38 +84,112 @@ export function oauthRoutes(
   const router = Router();
   const auth = options.auth ?? requireCaller(services.owners, services.sessions);
 
-  /** Opens a handshake's ticket: the browser-binding cookie, then 302 to the provider. */
-  const openAndRedirect = async (res: Response, connectionId: string, ticket: string) => {
-    const opened = await services.handshakes.open(connectionId, ticket);
-    res.setHeader(
-      'Set-Cookie',
+  const form = express.urlencoded({
+    extended: false,
+    limit: Math.min(options.bodyLimitBytes ?? 16_384, 16_384),
+    parameterLimit: 10,
+  });
+
+  /** 302 to the provider with the browser-binding cookie the callback requires. */
+  const redirectToProvider = (res: Response, opened: OpenedHandshake, extraCookies: string[] = []) => {
+    res.setHeader('Set-Cookie', [
       serializeBindingCookie(opened.flowId, opened.bindingValue, options.secureCookies),
-    );
+      ...extraCookies,
+    ]);
     res.redirect(302, opened.authorizationUrl);
   };
 
   /**
-   * The `oauthUrl` as a browser opens it. Without a ticket it needs the owner's Bearer key, and
+   * The `oauthUrl` as a browser opens it: the confirmation page (contract §5), which goes on
+   * only by its form's POST. An API caller with a Bearer header is checked like any request
+   * (the connection must be its own) and goes to the provider at once; without a ticket it
    * begins a fresh handshake first.
    */
   router.get('/connections/:id/oauth', async (req, res) => {
     browserPage(res);
     const id = pathParam(req, 'id');
     const ticket = queryString(req, 'ticket');
-    if (ticket !== undefined) {
-      await openAndRedirect(res, id, ticket);
+    if (req.headers.authorization) {
+      await runMiddleware(auth, req, res);
+      const caller = callerOf(res);
+      if (ticket === undefined) {
+        const { oauthUrl } = await services.connections.reauthorize(caller, id, queryString(req, 'returnTo'));
+        redirectToProvider(res, await services.handshakes.open(id, ticketOf(oauthUrl)));
+      } else {
+        await services.connections.get(caller, id); // 404 unless it is the caller's own
+        redirectToProvider(res, await services.handshakes.open(id, ticket));
+      }
       return;
     }
-    if (!req.headers.authorization) {
+    if (ticket === undefined) {
       throw new BadRequestError('This sign-in link is incomplete: open the oauthUrl the API handed out.');
     }
-    await runMiddleware(auth, req, res);
-    const { oauthUrl } = await services.connections.reauthorize(
-      callerOf(res),
+    const confirmation = await services.handshakes.confirmation(
       id,
-      queryString(req, 'returnTo'),
+      ticket,
+      readConfirmCookie(req.headers.cookie),
     );
-    await openAndRedirect(res, id, ticketOf(oauthUrl));
+    const nonce = randomBytes(16).toString('base64');
+    res.setHeader(
+      'Content-Security-Policy',
+      confirmPagePolicy(confirmation.providerOrigin, nonce, options.secureCookies),
+    );
+    res.setHeader(
+      'Set-Cookie',
+      serializeConfirmCookie(
+        confirmation.connectionId,
+        confirmation.cookieValue,
+        (confirmation.expiresAt.getTime() - Date.now()) / 1000,
+        options.secureCookies,
+      ),
+    );
+    res
+      .status(200)
+      .type('html')
+      .send(
+        renderConfirmPage({
+          connectorName: confirmation.connectorName,
+          ownerName: confirmation.ownerName,
+          action: `${ticketPath(confirmation.connectionId)}?ticket=${encodeURIComponent(ticket)}`,
+          formValue: confirmation.formValue,
+          nonce,
+        }),
+      );
+  });
+
+  /**
+   * The confirmation page's form (no Bearer, `?ticket=`): Continue → 302 to the provider,
+   * Cancel → a page saying so. A request with a Bearer header, or without a ticket, is the
+   * API's re-authorisation below.
+   */
+  router.post('/connections/:id/oauth', async (req, res, next) => {
+    const ticket = queryString(req, 'ticket');
+    if (req.headers.authorization || ticket === undefined) {
+      next();
+      return;
+    }
+    browserPage(res);
+    await runMiddleware(form, req, res);
+    const id = pathParam(req, 'id');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const proof = { cookieValue: readConfirmCookie(req.headers.cookie), formValue: body.confirm };
+    if (body.action === 'cancel') {
+      const cancelled = await services.handshakes.cancelConfirmed(id, ticket, proof);
+      res.setHeader('Set-Cookie', clearConfirmCookie(id, options.secureCookies));
+      res
+        .status(200)
+        .type('html')
+        .send(
+          renderPage({
+            ok: false,
+            title: `Sign-in to ${cancelled.connectorName} cancelled`,
+            lines: ['Nothing was connected, and this link no longer works.', 'You can close this window.'],
+          }),
+        );
+      return;
+    }
+    const opened = await services.handshakes.continueConfirmed(id, ticket, proof);
+    redirectToProvider(res, opened, [clearConfirmCookie(id, options.secureCookies)]);
   });
 
   /** The provider's redirect target (no Bearer): state, cookie and `iss` decide. */
@@ -164,10 +250,27 @@ export function oauthRoutes(
       res.json({ connection: toConnectionView(outcome.connection), oauthUrl });
       return;
     }
-    await openAndRedirect(res, outcome.connection.id, ticketOf(oauthUrl));
+    redirectToProvider(res, await services.handshakes.open(outcome.connection.id, ticketOf(oauthUrl)));
   });
 
   return router;
+}
+
+/**
+ * The confirmation page's CSP: its own styled page, no script, no framing (a page with a
+ * Continue button is what clickjacking aims at), and a form that may end at the provider
+ * (Chromium checks form-action along the redirect after a submission too).
+ */
+function confirmPagePolicy(providerOrigin: string, nonce: string, secure: boolean): string {
+  return [
+    "default-src 'none'",
+    `style-src 'nonce-${nonce}'`,
+    "img-src 'self' data:",
+    `form-action 'self' ${providerOrigin}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    ...(secure ? ['upgrade-insecure-requests'] : []),
+  ].join('; ');
 }
 
 /** Runs a middleware inline (the Bearer check, for the one route where it is optional). */

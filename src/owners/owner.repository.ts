@@ -22,6 +22,12 @@ export class OwnerRepository {
     return this.dataSource.getRepository(Owner).findOneByOrFail({ name });
   }
 
+  /** The name an owner was created with (`keys create --owner <name>`), shown to whom a link connects for. */
+  async findNameById(id: string): Promise<string | null> {
+    const owner = await this.dataSource.getRepository(Owner).findOneBy({ id });
+    return owner?.name ?? null;
+  }
+
   findByName(name: string): Promise<Owner | null> {
     return this.dataSource.getRepository(Owner).findOneBy({ name });
   }

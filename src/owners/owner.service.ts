@@ -44,6 +44,11 @@ export class OwnerService {
     private readonly keyCache: RevocableCache<Caller>,
   ) {}
 
+  /** The owner's name, as given to `keys create --owner` (what a connect link says it connects for). */
+  async nameOf(ownerId: string): Promise<string> {
+    return (await this.owners.findNameById(ownerId)) ?? 'an unknown owner';
+  }
+
   async createKey(ownerName: string): Promise<CreatedKey> {
     const name = ownerName.trim();
     if (!name || name.length > 200)

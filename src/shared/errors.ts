@@ -5,6 +5,7 @@
 export type ErrorCode =
   | 'BAD_REQUEST'
   | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'IDEMPOTENCY_KEY_REUSED'
@@ -40,6 +41,16 @@ export class BadRequestError extends AppError {
 export class UnauthorizedError extends AppError {
   constructor(message = 'A valid API key is required: send "Authorization: Bearer alm_live_…".') {
     super('UNAUTHORIZED', 401, message);
+  }
+}
+
+/**
+ * A browser form that does not belong to this browser (its anti-forgery field or cookie does not
+ * match). Never for another owner's resource: that is a 404, so ids cannot be probed.
+ */
+export class ForbiddenError extends AppError {
+  constructor(message: string) {
+    super('FORBIDDEN', 403, message);
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * The hosted connect page in a real browser (Debian's headless Chromium, driven by
- * playwright-core): a user opens the link an app handed out with a browser session, connects an
- * API-key connector through the form (a wrong key first, refused with the field's message), then
- * an OAuth connector through the provider's consent page, and sees both connected. It proves
+ * playwright-core): a user opens the link an app handed out with a browser session (the page
+ * names the owner), connects an API-key connector through the form (a wrong key first, refused
+ * with the field's message), then an OAuth connector through the provider's consent page, and
+ * sees both connected; then another owner's link opened in the same browser asks before it
+ * switches (Stay, then Switch, each by a click). It proves
  * what plain-HTTP tests cannot: the session cookie, the CSP (inline style by nonce, form-action
  * through the OAuth redirects) and the HTML form attributes work in a browser.
  *
@@ -13,7 +15,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { describeIfChromium, launchChromium, SCREENSHOTS } from '../support/chromium';
 import { client } from '../support/http';
-import { startOAuthWorld, type OAuthWorld } from '../support/oauth-setup';
+import { ownerName, startOAuthWorld, type OAuthWorld } from '../support/oauth-setup';
 
 const WRONG_KEY = 'not-an-openai-key';
 const OPENAI_KEY = 'sk-connectPageTestKey0123456789abcdef';
@@ -74,6 +76,9 @@ describeIfChromium('the hosted connect page in headless Chromium', () => {
     expect(await page.content()).not.toContain(token);
 
     expect(await page.locator('h1').textContent()).toBe('Connect your accounts');
+    // Whose accounts these become.
+    const name = await ownerName(world, owner.ownerId);
+    expect(await page.locator('[data-owner]').textContent()).toBe(name);
     const cards = page.locator('section.card');
     expect(await cards.evaluateAll((els) => els.map((el) => el.getAttribute('data-connector')))).toEqual([
       'openai',
@@ -143,6 +148,32 @@ describeIfChromium('the hosted connect page in headless Chromium', () => {
     }
     expect(await unlabelledControls(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'connect-all-connected.png'), fullPage: true });
+    // Another owner's link, opened in the same browser: a question, never a silent switch.
+    const stranger = await world.gateway.newOwner('connect-page-other');
+    const strangerName = await ownerName(world, stranger.ownerId);
+    const theirs = await client(world.gateway.baseUrl, stranger.apiKey).post('/api/v1/sessions', {});
+    await page.goto(`${publicUrl}/connect?session=${theirs.body.token}`);
+    expect(page.url()).toBe(`${publicUrl}/connect/switch`);
+    expect(await page.locator('[data-owner="current"]').textContent()).toBe(name);
+    expect(await page.locator('[data-owner="next"]').textContent()).toBe(strangerName);
+    expect(await page.content()).not.toContain(theirs.body.token);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'connect-switch.png'), fullPage: true });
+    await Promise.all([
+      page.waitForURL(`${publicUrl}/connect`),
+      page.getByRole('button', { name: `Stay with ${name}` }).click(),
+    ]);
+    expect(await page.locator('[data-owner]').textContent()).toBe(name);
+    expect((await context.cookies(`${publicUrl}/connect`)).find((c) => c.name === 'alm_connect')?.value).toBe(
+      token,
+    );
+    // Asked again, the user switches on purpose.
+    await page.goto(`${publicUrl}/connect?session=${theirs.body.token}`);
+    await Promise.all([
+      page.waitForURL(`${publicUrl}/connect`),
+      page.getByRole('button', { name: `Switch to ${strangerName}` }).click(),
+    ]);
+    expect(await page.locator('[data-owner]').textContent()).toBe(strangerName);
+
     expect(cspViolations).toEqual([]);
     await context.close();
 

@@ -11,6 +11,7 @@ import {
   CLIENT_ID,
   consent,
   createOAuthConnection,
+  openAndContinue,
   PUBLIC_URL,
   runtimeRead,
   startOAuthWorld,
@@ -28,15 +29,18 @@ describe('OAuth handshake', () => {
   const row = async (id: string) =>
     (await world.gateway.dataSource.query('SELECT * FROM connections WHERE id = $1', [id]))[0];
 
-  it('connects: oauthUrl → cookie + 302 with PKCE S256, consent, callback page, tokens stored sealed', async () => {
+  it('connects: oauthUrl → confirmation page → Continue: cookie + 302 with PKCE S256, consent, callback page, tokens stored sealed', async () => {
     const { id, oauthUrl, apiKey } = await createOAuthConnection(world);
     expect(oauthUrl).toMatch(
       new RegExp(`^${PUBLIC_URL}/api/v1/connections/${id}/oauth\\?ticket=[A-Za-z0-9_-]{43}$`),
     );
     const browser = world.browser();
-    const opened = await browser.get(oauthUrl);
+    const { page, continued: opened } = await openAndContinue(browser, oauthUrl);
+    expect(page.status).toBe(200);
     expect(opened.status).toBe(302);
-    const setCookie = opened.headers.get('set-cookie')!;
+    const setCookie = opened.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('alm_oauth_') && !c.startsWith('alm_oauth_confirm'))!;
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
     expect(setCookie).toMatch(/Path=\/api\/v1\/connections\/oauth\/callback/);

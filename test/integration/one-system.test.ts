@@ -14,7 +14,13 @@ import { TestBrowser } from '../support/browser';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { client } from '../support/http';
 import { until } from '../support/wait';
-import { PUBLIC_URL, RUNTIME_TOKEN, startOAuthWorld, type OAuthWorld } from '../support/oauth-setup';
+import {
+  postFormOf,
+  PUBLIC_URL,
+  RUNTIME_TOKEN,
+  startOAuthWorld,
+  type OAuthWorld,
+} from '../support/oauth-setup';
 
 const LIMIT = 30;
 const ENV = {
@@ -148,10 +154,14 @@ describe('two instances, one system', () => {
     const oauthConnection = oauth.body.connection.id as string;
     const hosts: Record<string, string> = { [PUBLIC_URL]: a.baseUrl };
     const browser = new TestBrowser(hosts);
-    const opened = await browser.get(oauth.body.oauthUrl);
+    const page = await browser.get(oauth.body.oauthUrl);
+    expect(page.status).toBe(200);
+    // The confirmation page was served by A; its Continue lands on B.
+    hosts[PUBLIC_URL] = b.baseUrl;
+    const form = postFormOf(page.text, oauth.body.oauthUrl, 'continue');
+    const opened = await browser.post(form.action, form.fields);
     expect(opened.status).toBe(302);
     const callback = await world.provider.authorize(opened.location!, 'approve');
-    hosts[PUBLIC_URL] = b.baseUrl;
     expect((await browser.get(callback.toString())).status).toBe(200);
 
     // Refresh: both instances' schedulers and runtime reads on both at once: one provider call.

@@ -110,17 +110,82 @@ export async function startOAuthWorld(
 
 /** Creates an OAuth connection for a new owner and returns its id, oauthUrl and the owner's key. */
 export async function createOAuthConnection(world: OAuthWorld, apiKey?: string) {
-  const key = apiKey ?? (await world.gateway.newOwner('oauth')).apiKey;
+  const owner = apiKey ? undefined : await world.gateway.newOwner('oauth');
+  const key = apiKey ?? owner!.apiKey;
   const res = await client(world.gateway.baseUrl, key).post('/api/v1/connections', {
     connectorSlug: world.slug,
   });
   if (res.status !== 201 && res.status !== 200) throw new Error(`connect failed: ${res.status} ${res.text}`);
-  return { apiKey: key, id: res.body.connection.id as string, oauthUrl: res.body.oauthUrl as string };
+  return {
+    apiKey: key,
+    /** The owner's id when this call created the owner. */
+    ownerId: owner?.ownerId,
+    id: res.body.connection.id as string,
+    oauthUrl: res.body.oauthUrl as string,
+  };
+}
+
+/** What a browser submits for a page's `method="post"` form: its action and its fields. */
+export interface PageForm {
+  action: string;
+  fields: Record<string, string>;
+}
+
+function decodeEntities(value: string): string {
+  return value
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
+}
+
+function attribute(tag: string, name: string): string | undefined {
+  const match = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+  return match ? decodeEntities(match[1]!) : undefined;
 }
 
 /**
- * Drives a browser through the whole handshake: open the oauthUrl (cookie set, 302 to the
- * provider), consent at the provider, and return the callback URL the provider sent back.
+ * The first `method="post"` form of a page as a browser would submit it by pressing the submit
+ * button whose `value` is `button` (default: the form's first submit button): its hidden
+ * inputs and that button's name/value. `action` is resolved against `pageUrl`.
+ */
+export function postFormOf(html: string, pageUrl: string, button?: string): PageForm {
+  const form = /<form\b[^>]*method="post"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
+  if (!form) throw new Error(`no POST form in the page: ${html.slice(0, 500)}`);
+  const openTag = /<form\b[^>]*>/i.exec(form[0])![0];
+  const action = new URL(attribute(openTag, 'action') ?? '', pageUrl).toString();
+  const fields: Record<string, string> = {};
+  for (const input of form[1]!.matchAll(/<input\b[^>]*>/gi)) {
+    const name = attribute(input[0], 'name');
+    if (name !== undefined && attribute(input[0], 'type') === 'hidden')
+      fields[name] = attribute(input[0], 'value') ?? '';
+  }
+  const buttons = [...form[1]!.matchAll(/<button\b[^>]*>/gi)].map((b) => b[0]);
+  const pressed = button === undefined ? buttons[0] : buttons.find((b) => attribute(b, 'value') === button);
+  if (!pressed) throw new Error(`no submit button ${button ?? ''} in the form`);
+  const name = attribute(pressed, 'name');
+  if (name !== undefined) fields[name] = attribute(pressed, 'value') ?? '';
+  return { action, fields };
+}
+
+/**
+ * Opens an `oauthUrl` as a person does: the confirmation page (200, naming connector and owner),
+ * then a click on its Continue button (the form POST, with the page's cookie). Returns the
+ * page and the POST's answer (a 302 to the provider when all is well).
+ */
+export async function openAndContinue(browser: TestBrowser, oauthUrl: string) {
+  const page = await browser.get(oauthUrl);
+  if (page.status !== 200) throw new Error(`oauthUrl answered ${page.status}: ${page.text}`);
+  const form = postFormOf(page.text, oauthUrl, 'continue');
+  const continued = await browser.post(form.action, form.fields);
+  return { page, form, continued };
+}
+
+/**
+ * Drives a browser through the whole handshake: open the oauthUrl (the confirmation page), press
+ * Continue (binding cookie set, 302 to the provider), consent at the provider, and return the
+ * callback URL the provider sent back.
  */
 export async function consent(
   world: OAuthWorld,
@@ -128,11 +193,20 @@ export async function consent(
   oauthUrl: string,
   decision: 'approve' | 'deny' = 'approve',
 ) {
-  const opened = await browser.get(oauthUrl);
-  if (opened.status !== 302 || !opened.location)
-    throw new Error(`oauthUrl answered ${opened.status}: ${opened.text}`);
-  const callback = await world.provider.authorize(opened.location, decision);
-  return { authorizationUrl: new URL(opened.location), callbackUrl: callback.toString() };
+  const { continued } = await openAndContinue(browser, oauthUrl);
+  if (continued.status !== 302 || !continued.location)
+    throw new Error(`Continue answered ${continued.status}: ${continued.text}`);
+  const callback = await world.provider.authorize(continued.location, decision);
+  return { authorizationUrl: new URL(continued.location), callbackUrl: callback.toString() };
+}
+
+/** The name an owner was created with (what `keys create --owner` was given). */
+export async function ownerName(world: OAuthWorld, ownerId: string): Promise<string> {
+  const rows: { name: string }[] = await world.gateway.dataSource.query(
+    'SELECT name FROM owners WHERE id = $1',
+    [ownerId],
+  );
+  return rows[0]!.name;
 }
 
 /** The runtime's view of a connection's credentials. */

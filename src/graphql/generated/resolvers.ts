@@ -97,7 +97,11 @@ export type ConnectPayload = {
   created: Scalars['Boolean']['output'];
   /** For API-key connections: the REST URL that accepts the credentials (or use `submitCredentials`). */
   credentialSubmitUrl: Maybe<Scalars['String']['output']>;
-  /** For OAuth connections not yet connected: the URL to open in the user's browser (valid 10 minutes). */
+  /**
+   * For OAuth connections not yet connected: the URL to open in the user's browser (valid 10
+   * minutes, once). It answers a page naming the connector and the owner, and goes on to the
+   * provider only when the user clicks Continue there.
+   */
   oauthUrl: Maybe<Scalars['String']['output']>;
 };
 
@@ -559,7 +563,11 @@ export type ReauthorizePayload = {
   __typename?: 'ReauthorizePayload';
   /** The connection (same id as before). */
   connection: Connection;
-  /** The URL to open in the user's browser (valid 10 minutes; earlier ones stop working). */
+  /**
+   * The URL to open in the user's browser (valid 10 minutes, once; earlier ones stop working). It
+   * answers a page naming the connector and the owner, and goes on to the provider only when the
+   * user clicks Continue there.
+   */
   oauthUrl: Scalars['String']['output'];
 };
 
