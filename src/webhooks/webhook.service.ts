@@ -4,14 +4,13 @@
  * generated here, returned once, and sealed before the repository sees it.
  */
 import { randomUUID } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { OwnerRepository } from '../owners/owner.repository';
 import type { Caller } from '../owners/owner.service';
 import type { Clock } from '../shared/clock';
 import { resealEach, type ResealOutcome } from '../shared/crypto/reseal';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
-import { isForbiddenAddress } from './network-guard';
+import { isForbiddenHost } from '../providers/address-guard';
 import type { CreateWebhookDto } from './dto/create-webhook.dto';
 import type { DeliveryRecord, WebhookDeliveryRepository } from './webhook-delivery.repository';
 import type { WebhookEndpoint } from './webhook-endpoint.entity';
@@ -25,14 +24,6 @@ export interface CreatedWebhook {
   webhook: WebhookEndpoint;
   /** The plaintext signing secret (`whsec_…`): returned this once, stored only sealed. */
   secret: string;
-}
-
-/** An IP literal the network guard forbids, or `localhost` / `*.localhost` (RFC 6761). */
-function isPrivateHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  const literal = host.replace(/^\[(.*)\]$/, '$1');
-  return isIP(literal) !== 0 && isForbiddenAddress(literal);
 }
 
 export class WebhookService {
@@ -151,7 +142,7 @@ export class WebhookService {
     }
     if (url.username || url.password) throw refuse('must not carry a user name or password');
     if (url.hash) throw refuse('must not carry a fragment');
-    if (!this.settings.allowPrivateNetworks && isPrivateHost(url.hostname)) {
+    if (!this.settings.allowPrivateNetworks && isForbiddenHost(url.hostname)) {
       throw refuse(
         'must not point at a private or local network address (see WEBHOOK_ALLOW_PRIVATE_NETWORKS)',
       );
