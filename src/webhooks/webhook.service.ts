@@ -8,7 +8,7 @@ import type { OwnerRepository } from '../owners/owner.repository';
 import type { Caller } from '../owners/owner.service';
 import type { Clock } from '../shared/clock';
 import { resealEach, type ResealOutcome } from '../shared/crypto/reseal';
-import { BadRequestError, NotFoundError, UnauthorizedError } from '../shared/errors';
+import { BadRequestError, ConflictError, NotFoundError, UnauthorizedError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import { isForbiddenHost } from '../providers/address-guard';
 import type { CreateWebhookDto } from './dto/create-webhook.dto';
@@ -33,7 +33,12 @@ export class WebhookService {
     private readonly owners: OwnerRepository,
     private readonly secrets: WebhookSecrets,
     private readonly clock: Clock,
-    private readonly settings: { allowHttp: boolean; allowPrivateNetworks: boolean },
+    private readonly settings: {
+      allowHttp: boolean;
+      allowPrivateNetworks: boolean;
+      /** WEBHOOK_ENDPOINTS_PER_OWNER: live endpoints an owner may have; 0 = no limit. */
+      endpointsPerOwner: number;
+    },
   ) {}
 
   create(caller: Caller, input: CreateWebhookDto): Promise<CreatedWebhook> {
@@ -104,14 +109,23 @@ export class WebhookService {
     const url = this.checkUrl(input.url);
     const id = randomUUID();
     const secret = generateWebhookSecret();
-    const webhook = await this.endpoints.insert({
-      id,
-      ownerId,
-      url,
-      description: input.description ?? null,
-      eventTypes: input.eventTypes ? [...new Set(input.eventTypes)] : null,
-      secret: this.secrets.seal(id, secret),
-    });
+    const limit = this.settings.endpointsPerOwner;
+    const webhook = await this.endpoints.insertWithinLimit(
+      {
+        id,
+        ownerId,
+        url,
+        description: input.description ?? null,
+        eventTypes: input.eventTypes ? [...new Set(input.eventTypes)] : null,
+        secret: this.secrets.seal(id, secret),
+      },
+      limit,
+    );
+    if (!webhook) {
+      throw new ConflictError(
+        `An owner can have at most ${limit} webhook endpoints (WEBHOOK_ENDPOINTS_PER_OWNER); delete one first.`,
+      );
+    }
     return { webhook, secret };
   }
 
