@@ -14,14 +14,14 @@
  *   address it checked.
  */
 import net from 'node:net';
-import { Agent, buildConnector } from 'undici';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { AddressNotAllowedError, checkAddress, guardedLookup } from './address-guard';
 
 /** How much of an answer's body is read unless the caller says otherwise. */
 export const MAX_ANSWER_BYTES_DEFAULT = 4 * 1024;
 
 export interface ExchangeRequest {
-  method: string;
+  method: Dispatcher.HttpMethod;
   headers: Record<string, string>;
   body?: string | Buffer;
   /** The whole exchange's bound, in milliseconds. */
@@ -63,6 +63,12 @@ function guardedConnector(timeoutMs: number): buildConnector.connector {
   };
 }
 
+const UNDICI_TIMEOUTS = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
 /** The AddressNotAllowedError behind an error undici reports, if the guard caused it. */
 function refusal(err: unknown): AddressNotAllowedError | undefined {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
@@ -74,24 +80,35 @@ function refusal(err: unknown): AddressNotAllowedError | undefined {
 export async function exchange(url: URL, request: ExchangeRequest): Promise<ExchangeAnswer> {
   const { timeoutMs } = request;
   const maxAnswerBytes = request.maxAnswerBytes ?? MAX_ANSWER_BYTES_DEFAULT;
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(timeoutError(timeoutMs)), timeoutMs);
-  const signal = request.signal ? AbortSignal.any([deadline.signal, request.signal]) : deadline.signal;
+  // One controller ends the exchange, at the deadline or when the caller's signal aborts (a
+  // listener removed at the end, rather than AbortSignal.any, which a long-lived caller signal
+  // would keep alive for every exchange).
+  const ending = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ending.abort(timeoutError(timeoutMs));
+  }, timeoutMs);
+  const stop = () => ending.abort(request.signal?.reason);
+  if (request.signal?.aborted) stop();
+  request.signal?.addEventListener('abort', stop, { once: true });
+  // undici's own per-phase timers are only a backstop behind the one deadline above.
+  const backstopMs = timeoutMs * 2;
   const agent = new Agent({
-    connect: request.guarded ? guardedConnector(timeoutMs) : { timeout: timeoutMs },
+    connect: request.guarded ? guardedConnector(backstopMs) : { timeout: backstopMs },
     connections: 1,
     pipelining: 0,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
+    headersTimeout: backstopMs,
+    bodyTimeout: backstopMs,
   });
   try {
     const answer = await agent.request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
-      method: request.method as 'POST',
+      method: request.method,
       headers: request.headers,
       body: request.body,
-      signal,
+      signal: ending.signal,
     });
     const chunks: Buffer[] = [];
     let size = 0;
@@ -116,10 +133,13 @@ export async function exchange(url: URL, request: ExchangeRequest): Promise<Exch
   } catch (err) {
     const refused = refusal(err);
     if (refused) throw refused;
-    if (deadline.signal.aborted) throw timeoutError(timeoutMs);
+    if (timedOut || UNDICI_TIMEOUTS.has((err as { code?: unknown }).code as string)) {
+      throw timeoutError(timeoutMs);
+    }
     throw err;
   } finally {
     clearTimeout(timer);
+    request.signal?.removeEventListener('abort', stop);
     // Closes the socket whatever state the exchange was left in.
     await agent.destroy().catch(() => undefined);
   }
