@@ -83,6 +83,8 @@ export interface Config {
   webhookAllowHttp: boolean;
   /** Whether webhooks may go to private or local network addresses (default: only outside production). */
   webhookAllowPrivateNetworks: boolean;
+  /** Live webhook endpoints one owner may have (the next create is 409); 0 = no limit. */
+  webhookEndpointsPerOwner: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -261,5 +263,6 @@ export function loadConfig(env: Env = process.env): Config {
     auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 365, 0, 36_500),
     webhookAllowHttp: bool(env, 'WEBHOOK_ALLOW_HTTP', !isProduction),
     webhookAllowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', !isProduction),
+    webhookEndpointsPerOwner: int(env, 'WEBHOOK_ENDPOINTS_PER_OWNER', 20, 0, 100_000),
   };
 }

@@ -72,6 +72,7 @@ export interface ServiceDeps {
     | 'auditRetentionDays'
     | 'webhookAllowHttp'
     | 'webhookAllowPrivateNetworks'
+    | 'webhookEndpointsPerOwner'
     | 'rateLimitWindowSeconds'
     | 'rateLimitApiKeyPoints'
     | 'rateLimitSessionPoints'
@@ -200,6 +201,7 @@ export function createServices(deps: ServiceDeps): Services {
     {
       allowHttp: deps.config.webhookAllowHttp,
       allowPrivateNetworks: deps.config.webhookAllowPrivateNetworks,
+      endpointsPerOwner: deps.config.webhookEndpointsPerOwner,
     },
   );
   const webhookWorker = new WebhookWorker(

@@ -378,9 +378,14 @@ export interface paths {
          *     Under `NODE_ENV=production` (unless the gateway sets
          *     `WEBHOOK_ALLOW_PRIVATE_NETWORKS=true`) `url` must not point at a private or local network
          *     address: an IP literal in a loopback, private, link-local (cloud metadata), carrier-grade
-         *     NAT, multicast or reserved range, or `localhost` / `*.localhost`, is refused with `400`; a
-         *     host name is checked when each delivery is sent, and one that resolves to such an address
-         *     is not sent to (the attempt fails with `address not allowed` and is retried).
+         *     NAT, multicast, documentation or otherwise reserved range — in any IPv4 or IPv6 spelling,
+         *     the IPv6 forms that carry an IPv4 address (`::ffff:…`, `::a.b.c.d`, NAT64 `64:ff9b::/96`,
+         *     6to4 `2002::/16`, Teredo) judged by that IPv4 address — or `localhost` / `*.localhost`, is
+         *     refused with `400`; a host name is checked when each delivery is sent, and one that
+         *     resolves to such an address is not sent to (the attempt fails with `address not allowed`
+         *     and is retried).
+         *     An owner has at most `WEBHOOK_ENDPOINTS_PER_OWNER` live endpoints (default 20; 0 = no
+         *     limit): the next create is `409 CONFLICT` saying so, until one is deleted.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -498,7 +503,10 @@ export interface webhooks {
          *     events reach an endpoint in order. Any 2xx answer is success; anything else, a redirect
          *     (never followed) or no answer within `WEBHOOK_TIMEOUT_MS` is retried with exponential
          *     backoff until `WEBHOOK_MAX_ATTEMPTS`, after which the event is given up and the
-         *     connection's later events go ahead.
+         *     connection's later events go ahead. The whole exchange (connect, answer head and body)
+         *     ends within `WEBHOOK_TIMEOUT_MS`, and at most 4 KiB of the answer's body are read before
+         *     the connection is closed: answer at once, with a short body or none (a 2xx whose body is
+         *     cut short still counts as delivered).
          */
         post: operations["connectionLifecycleWebhook"];
         delete?: never;
@@ -1830,6 +1838,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            /** @description `CONFLICT`: the owner already has `WEBHOOK_ENDPOINTS_PER_OWNER` live endpoints. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];

@@ -1,6 +1,8 @@
 /**
  * The one entry for input validation: a DTO class checked by class-validator with
  * `whitelist` and `forbidNonWhitelisted`, so unknown fields are refused (no mass assignment).
+ * A NUL character in any string of the input (a value or a key, at any depth) is refused here
+ * for every DTO: PostgreSQL text cannot hold one, and it is never meaningful input.
  */
 import { validate, type ValidationError } from 'class-validator';
 import { BadRequestError, type ErrorDetail } from './errors';
@@ -22,9 +24,45 @@ function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   });
 }
 
+const NUL = '\u0000';
+/** How many NUL findings are reported; the rest are not looked for. */
+const MAX_NUL_DETAILS = 10;
+
+/**
+ * The fields (dotted paths) whose value or key holds a NUL character. Iterative, so no depth of
+ * nesting can overflow the stack; each object or array is visited once.
+ */
+function fieldsWithNul(input: Record<string, unknown>): ErrorDetail[] {
+  const found: ErrorDetail[] = [];
+  const seen = new Set<object>();
+  const stack: [string, unknown][] = Object.entries(input).reverse();
+  while (stack.length > 0 && found.length < MAX_NUL_DETAILS) {
+    const [field, value] = stack.pop()!;
+    if (field.includes(NUL) || (typeof value === 'string' && value.includes(NUL))) {
+      found.push({ field: field.replaceAll(NUL, '\\u0000'), message: 'must not contain NUL characters' });
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+    seen.add(value);
+    const entries = Array.isArray(value)
+      ? value.map((item, i) => [String(i), item] as const)
+      : Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i -= 1) {
+      const [key, item] = entries[i]!;
+      stack.push([`${field}.${key}`, item]);
+    }
+  }
+  return found;
+}
+
 export async function validateInput<T extends object>(Dto: new () => T, input: unknown): Promise<T> {
   if (!isPlainObject(input)) {
     throw new BadRequestError('The request body must be a JSON object.');
+  }
+  const withNul = fieldsWithNul(input);
+  if (withNul.length > 0) {
+    const summary = withNul.map((d) => `${d.field} ${d.message}`).join('; ');
+    throw new BadRequestError(`Invalid input: ${summary}.`, withNul);
   }
   const instance = new Dto();
   for (const [key, value] of Object.entries(input)) {

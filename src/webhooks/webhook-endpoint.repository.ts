@@ -1,6 +1,6 @@
 /** Webhook endpoints in PostgreSQL. TypeORM stays in here. */
 import { IsNull, type DataSource } from 'typeorm';
-import { inTransaction } from '../db/transaction';
+import { inTransaction, lockKey } from '../db/transaction';
 import type { Sealed } from '../shared/crypto/cipher';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 
@@ -20,9 +20,21 @@ export class WebhookEndpointRepository {
     return this.dataSource.getRepository(WebhookEndpoint);
   }
 
-  async insert(endpoint: NewWebhookEndpoint): Promise<WebhookEndpoint> {
-    await this.repo.insert({ ...endpoint, deletedAt: null });
-    return this.repo.findOneByOrFail({ id: endpoint.id });
+  /**
+   * Inserts the endpoint unless its owner already has `limit` live ones (0: no limit; an
+   * operator-wide endpoint has none): then answers null and inserts nothing. The count and the
+   * insert run under the owner's lock, so concurrent creates cannot pass the limit together.
+   */
+  async insertWithinLimit(endpoint: NewWebhookEndpoint, limit: number): Promise<WebhookEndpoint | null> {
+    return inTransaction(this.dataSource, async (tx) => {
+      const repo = tx.getRepository(WebhookEndpoint);
+      if (endpoint.ownerId !== null && limit > 0) {
+        await lockKey(tx, 'webhook_endpoints', endpoint.ownerId);
+        if ((await repo.count({ where: { ownerId: endpoint.ownerId } })) >= limit) return null;
+      }
+      await repo.insert({ ...endpoint, deletedAt: null });
+      return repo.findOneByOrFail({ id: endpoint.id });
+    });
   }
 
   /** The owner's live endpoints, oldest first. */

@@ -9,18 +9,22 @@
  * statement). A failed attempt is retried after an exponential backoff with jitter; after
  * `maxAttempts` the row is given up and the connection's later events go ahead.
  *
- * Under WEBHOOK_ALLOW_PRIVATE_NETWORKS=false nothing is sent to a private or local address
- * (network-guard.ts): an IP-literal host is checked before connecting, a host name through the
- * guard's `lookup`; a refused attempt fails ("address not allowed") and is retried like any other.
+ * Each POST is one fenced exchange (providers/http-exchange.ts): connect, head and body all end
+ * within WEBHOOK_TIMEOUT_MS, at most a few KiB of the answer are read and then the socket is
+ * closed, so a receiver that trickles or floods its answer holds nothing. The status decides:
+ * a 2xx whose body is cut short still counts as delivered (the receiver took the event).
+ *
+ * Under WEBHOOK_ALLOW_PRIVATE_NETWORKS=false nothing is sent to a private or local address, in
+ * any IPv4 or IPv6 spelling (providers/address-guard.ts): an IP-literal host is checked before
+ * connecting, a host name's resolved addresses before connecting to one of them; a refused
+ * attempt fails ("address not allowed") and is retried like any other.
  */
-import http from 'node:http';
-import https from 'node:https';
-import net from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { deleteInBatches } from '../db/batches';
 import { CipherError } from '../shared/crypto/cipher';
 import type { Logger } from '../shared/logger';
-import { FORBIDDEN_ADDRESS_CODE, isForbiddenAddress, lookup } from './network-guard';
+import { ADDRESS_NOT_ALLOWED_CODE } from '../providers/address-guard';
+import { exchange } from '../providers/http-exchange';
 import type { ClaimedDelivery, WebhookDeliveryRepository } from './webhook-delivery.repository';
 import type { WebhookSecrets } from './webhook-secret';
 
@@ -33,7 +37,7 @@ export interface WebhookWorkerSettings {
   retryMaxMs: number;
   maxAttempts: number;
   retentionDays: number;
-  /** WEBHOOK_ALLOW_PRIVATE_NETWORKS: when false, no POST goes to a private or local address (network-guard.ts). */
+  /** WEBHOOK_ALLOW_PRIVATE_NETWORKS: when false, no POST goes to a private or local address (providers/address-guard.ts). */
   allowPrivateNetworks: boolean;
   /**
    * Only these owners' deliveries (read at each claim); absent: every owner's. A seam for the
@@ -69,60 +73,10 @@ function describeFailure(err: unknown, timeoutMs: number): string {
   const ownCode = (err as NodeJS.ErrnoException).code;
   const code =
     typeof ownCode === 'string' ? ownCode : typeof cause?.code === 'string' ? cause.code : undefined;
-  if (code === FORBIDDEN_ADDRESS_CODE) return ADDRESS_NOT_ALLOWED;
+  if (code === ADDRESS_NOT_ALLOWED_CODE) return ADDRESS_NOT_ALLOWED;
   const message = err.message || (typeof cause?.message === 'string' ? cause.message : '');
   if (!message) return (code ?? err.name).slice(0, MAX_ERROR_LENGTH);
   return (code && !message.includes(code) ? `${code}: ${message}` : message).slice(0, MAX_ERROR_LENGTH);
-}
-
-/** Whether a URL's host is an IP literal the guard forbids (node calls no `lookup` for those). */
-function isForbiddenLiteral(url: URL): boolean {
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  return net.isIP(host) !== 0 && isForbiddenAddress(host);
-}
-
-/**
- * One POST; resolves with the answer's status once its head arrives (the body is discarded
- * unread), rejects on a network error, after `timeoutMs`, or when `stop` aborts. Redirects are
- * not followed. A fresh connection per attempt (`agent: false`): no pooled socket, opened under
- * other settings, can skip the address check. The timeout is a plain timer that destroys the
- * request, so nothing can keep an attempt (and its row's lease) open past it.
- */
-function post(
-  url: URL,
-  headers: Record<string, string>,
-  body: string,
-  options: { stop: AbortSignal; timeoutMs: number; guarded: boolean },
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = url.protocol === 'https:' ? https.request : http.request;
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        headers,
-        signal: options.stop,
-        agent: false,
-        ...(options.guarded ? { lookup } : {}),
-      },
-      (res) => {
-        clearTimeout(timer);
-        res.on('error', () => undefined);
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      },
-    );
-    const timer = setTimeout(() => {
-      const timedOut = new Error(`timed out after ${options.timeoutMs} ms`);
-      timedOut.name = 'TimeoutError';
-      req.destroy(timedOut);
-    }, options.timeoutMs);
-    req.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    req.end(body);
-  });
 }
 
 export class WebhookWorker {
@@ -260,27 +214,22 @@ export class WebhookWorker {
       const { type, timestamp, data } = delivery.payload;
       const body = JSON.stringify({ type, timestamp, data });
       const now = new Date();
-      const url = new URL(delivery.url);
-      const guarded = !this.settings.allowPrivateNetworks;
-      if (guarded && isForbiddenLiteral(url)) {
-        const refused: NodeJS.ErrnoException = new Error(ADDRESS_NOT_ALLOWED);
-        refused.code = FORBIDDEN_ADDRESS_CODE;
-        throw refused;
-      }
-      status = await post(
-        url,
-        {
+      const answer = await exchange(new URL(delivery.url), {
+        method: 'POST',
+        headers: {
           'content-type': 'application/json',
-          'content-length': String(Buffer.byteLength(body)),
           'user-agent': 'connections-gateway-webhooks',
           'webhook-id': delivery.eventId,
           'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
           'webhook-signature': new Webhook(secret).sign(delivery.eventId, now, body),
         },
         body,
-        { stop: this.stopping.signal, timeoutMs: this.settings.timeoutMs, guarded },
-      );
-      // The answer's body is never read, stored or logged.
+        timeoutMs: this.settings.timeoutMs,
+        guarded: !this.settings.allowPrivateNetworks,
+        signal: this.stopping.signal,
+      });
+      status = answer.status;
+      // The few bytes of the answer that were read are never stored or logged.
       failure =
         status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
     } catch (err) {

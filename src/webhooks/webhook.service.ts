@@ -4,14 +4,13 @@
  * generated here, returned once, and sealed before the repository sees it.
  */
 import { randomUUID } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { OwnerRepository } from '../owners/owner.repository';
 import type { Caller } from '../owners/owner.service';
 import type { Clock } from '../shared/clock';
 import { resealEach, type ResealOutcome } from '../shared/crypto/reseal';
-import { BadRequestError, NotFoundError, UnauthorizedError } from '../shared/errors';
+import { BadRequestError, ConflictError, NotFoundError, UnauthorizedError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
-import { isForbiddenAddress } from './network-guard';
+import { isForbiddenHost } from '../providers/address-guard';
 import type { CreateWebhookDto } from './dto/create-webhook.dto';
 import type { DeliveryRecord, WebhookDeliveryRepository } from './webhook-delivery.repository';
 import type { WebhookEndpoint } from './webhook-endpoint.entity';
@@ -27,14 +26,6 @@ export interface CreatedWebhook {
   secret: string;
 }
 
-/** An IP literal the network guard forbids, or `localhost` / `*.localhost` (RFC 6761). */
-function isPrivateHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  const literal = host.replace(/^\[(.*)\]$/, '$1');
-  return isIP(literal) !== 0 && isForbiddenAddress(literal);
-}
-
 export class WebhookService {
   constructor(
     private readonly endpoints: WebhookEndpointRepository,
@@ -42,7 +33,12 @@ export class WebhookService {
     private readonly owners: OwnerRepository,
     private readonly secrets: WebhookSecrets,
     private readonly clock: Clock,
-    private readonly settings: { allowHttp: boolean; allowPrivateNetworks: boolean },
+    private readonly settings: {
+      allowHttp: boolean;
+      allowPrivateNetworks: boolean;
+      /** WEBHOOK_ENDPOINTS_PER_OWNER: live endpoints an owner may have; 0 = no limit. */
+      endpointsPerOwner: number;
+    },
   ) {}
 
   create(caller: Caller, input: CreateWebhookDto): Promise<CreatedWebhook> {
@@ -113,14 +109,23 @@ export class WebhookService {
     const url = this.checkUrl(input.url);
     const id = randomUUID();
     const secret = generateWebhookSecret();
-    const webhook = await this.endpoints.insert({
-      id,
-      ownerId,
-      url,
-      description: input.description ?? null,
-      eventTypes: input.eventTypes ? [...new Set(input.eventTypes)] : null,
-      secret: this.secrets.seal(id, secret),
-    });
+    const limit = this.settings.endpointsPerOwner;
+    const webhook = await this.endpoints.insertWithinLimit(
+      {
+        id,
+        ownerId,
+        url,
+        description: input.description ?? null,
+        eventTypes: input.eventTypes ? [...new Set(input.eventTypes)] : null,
+        secret: this.secrets.seal(id, secret),
+      },
+      limit,
+    );
+    if (!webhook) {
+      throw new ConflictError(
+        `An owner can have at most ${limit} webhook endpoints (WEBHOOK_ENDPOINTS_PER_OWNER); delete one first.`,
+      );
+    }
     return { webhook, secret };
   }
 
@@ -151,7 +156,7 @@ export class WebhookService {
     }
     if (url.username || url.password) throw refuse('must not carry a user name or password');
     if (url.hash) throw refuse('must not carry a fragment');
-    if (!this.settings.allowPrivateNetworks && isPrivateHost(url.hostname)) {
+    if (!this.settings.allowPrivateNetworks && isForbiddenHost(url.hostname)) {
       throw refuse(
         'must not point at a private or local network address (see WEBHOOK_ALLOW_PRIVATE_NETWORKS)',
       );

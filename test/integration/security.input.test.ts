@@ -214,6 +214,9 @@ describe('security: input handling', () => {
       ['POST', '/api/v1/connections', { json: { connectorSlug: 'stripe', label: '\ud800' } }],
       ['POST', '/api/v1/connections', { json: { connectorSlug: 'open\u0000ai' } }],
       ['POST', '/api/v1/connections', { json: { connectorSlug: ['openai'] } }],
+      ['POST', '/api/v1/webhooks', { json: { url: 'https://hooks.example.com/x', description: 'a\u0000b' } }],
+      ['POST', '/api/v1/webhooks', { json: { url: 'https://hooks.example.com/\u0000' } }],
+      ['POST', '/api/v1/webhooks', { json: { url: 'https://hooks.example.com/x', eventTypes: ['\u0000'] } }],
       ['POST', '/api/v1/connections', { json: { connectorSlug: { toString: 'openai' } } }],
       ['POST', '/api/v1/connections', { json: { connectorSlug: 'x'.repeat(5000) } }],
       ['POST', '/api/v1/connections', { raw: `${'['.repeat(5000)}${']'.repeat(5000)}`, headers: JSON_TYPE }],
@@ -262,6 +265,17 @@ describe('security: input handling', () => {
       ['POST', '/graphql', { json: { query: '{' } }],
       ['POST', '/graphql', { json: { query: `{ ${'connectors { slug } '.repeat(600)}}` } }],
       ['POST', '/graphql', { json: { query: '{ connection(id: "nope") { id } }' } }],
+      [
+        'POST',
+        '/graphql',
+        {
+          json: {
+            query:
+              'mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }',
+            variables: { i: { url: 'https://hooks.example.com/x', description: 'a\u0000b' } },
+          },
+        },
+      ],
       ['POST', '/graphql', { raw: '{"query":', headers: JSON_TYPE }],
       ['POST', '/graphql', { raw: '{ connectors { slug } }', headers: { 'content-type': 'text/plain' } }],
     ];
@@ -303,6 +317,26 @@ describe('security: input handling', () => {
       });
       expect(res.status).toBe(400);
       expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['label']);
+      // A NUL anywhere in a string field is refused the same way on every route (PostgreSQL text cannot hold it).
+      const webhook = await call(gw, 'POST', '/api/v1/webhooks', {
+        json: { url: 'https://hooks.example.com/x', description: 'a\u0000b' },
+      });
+      expectBadRequest(webhook);
+      expect(webhook.body.error.details).toEqual([
+        { field: 'description', message: 'must not contain NUL characters' },
+      ]);
+      const gql = await call(gw, 'POST', '/graphql', {
+        json: {
+          query: 'mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }',
+          variables: { i: { url: 'https://hooks.example.com/x', description: 'a\u0000b' } },
+        },
+      });
+      expect(gql.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+      const endpoints: { n: number }[] = await gw.dataSource.query(
+        'SELECT count(*)::int AS n FROM webhook_endpoints WHERE owner_id = $1',
+        [owner.ownerId],
+      );
+      expect(endpoints[0]!.n).toBe(0);
     });
   });
 

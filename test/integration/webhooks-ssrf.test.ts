@@ -90,6 +90,25 @@ describe('webhooks: no private or local network targets (WEBHOOK_ALLOW_PRIVATE_N
       `http://localhost:${receiver.port}/hook`,
       'http://LOCALHOST./',
       'http://foo.localhost/',
+      // IPv6 spellings that reach an IPv4 host (issue 11, item 9): NAT64, 6to4, IPv4-compatible,
+      // IPv4-translated, Teredo (client address XOR'd), and the deprecated site-local range.
+      'http://[64:ff9b::a9fe:a9fe]/latest/meta-data',
+      'http://[64:ff9b::127.0.0.1]/',
+      'http://[64:ff9b:1::a00:1]/',
+      'http://[2002:a9fe:a9fe::]/',
+      'http://[2002:7f00:1::1]/',
+      'http://[::a9fe:a9fe]/',
+      'http://[::127.0.0.1]/',
+      'http://[::ffff:0:a9fe:a9fe]/',
+      'http://[2001:0:5db8:d822::80ff:fffe]/',
+      'http://[2001:0:a00:1::a2f7:d7dd]/',
+      'https://[fec0::1]/',
+      'https://[2001:db8::1]/',
+      'https://[ff02::1]/',
+      'https://[100::1]/',
+      'http://192.0.2.1/',
+      'http://198.51.100.7/',
+      'http://255.255.255.255/',
     ]) {
       const res = await api.post('/api/v1/webhooks', { url });
       expect({ url, status: res.status, code: res.body.error?.code }).toEqual({
@@ -109,6 +128,10 @@ describe('webhooks: no private or local network targets (WEBHOOK_ALLOW_PRIVATE_N
       'https://hooks.example.com/x',
       'https://93.184.216.34/x',
       'https://[2606:4700::1111]/',
+      // The same forms around a public IPv4 address are public.
+      'https://[64:ff9b::5db8:d822]/',
+      'https://[2002:5db8:d822::1]/',
+      'https://[::ffff:93.184.216.34]/',
     ]) {
       const res = await api.post('/api/v1/webhooks', { url });
       expect({ url, status: res.status }).toEqual({ url, status: 201 });
@@ -120,6 +143,44 @@ describe('webhooks: no private or local network targets (WEBHOOK_ALLOW_PRIVATE_N
     });
     expect(allowed.status).toBe(201);
     expect((await api.delete(`/api/v1/webhooks/${allowed.body.webhook.id}`)).status).toBe(200);
+    expect(receiver.paths).toEqual([]);
+  });
+
+  it('never sends to an IPv6 form of a private IPv4 address (NAT64, IPv4-compatible, 6to4)', async () => {
+    // A separate owner: its endpoints get only this test's event.
+    const other = await open.newOwner('wh-ssrf-v6');
+    guarded!.webhookOwners.add(other.ownerId);
+    const api = client(open.baseUrl, other.apiKey);
+    const endpoints: string[] = [];
+    for (const host of ['[64:ff9b::7f00:1]', '[::127.0.0.1]', '[2002:7f00:1::1]', '[::ffff:0:7f00:1]']) {
+      const res = await api.post('/api/v1/webhooks', { url: `http://${host}:${receiver.port}/v6` });
+      expect({ host, status: res.status }).toEqual({ host, status: 201 });
+      endpoints.push(res.body.webhook.id as string);
+    }
+    const connectionId = randomUUID();
+    await inTransaction(open.dataSource, (tx) =>
+      new WebhookDeliveryRepository(open.dataSource).enqueue(tx, {
+        id: randomUUID(),
+        type: 'connection.connected',
+        ownerId: other.ownerId,
+        connectionId,
+        occurredAt: new Date(),
+        data: { connection: { id: connectionId } },
+      }),
+    );
+    for (const id of endpoints) {
+      let first: { attempts: number; lastError: string | null } | undefined;
+      await until(
+        async () => {
+          first = (await api.get(`/api/v1/webhooks/${id}/deliveries`)).body.deliveries[0];
+          return (first?.attempts ?? 0) >= 1;
+        },
+        20_000,
+        'a refused attempt',
+      );
+      expect(first?.lastError).toBe(NOT_ALLOWED);
+      expect((await api.delete(`/api/v1/webhooks/${id}`)).status).toBe(200);
+    }
     expect(receiver.paths).toEqual([]);
   });
 

@@ -309,7 +309,8 @@ export type CreateWebhookEndpointInput = {
    * http is refused under NODE_ENV=production unless the gateway sets WEBHOOK_ALLOW_HTTP=true.
    * Under NODE_ENV=production (unless the gateway sets WEBHOOK_ALLOW_PRIVATE_NETWORKS=true) it must
    * not point at a private or local network address: such an IP literal (loopback, private,
-   * link-local, cloud metadata, multicast, reserved) or localhost / *.localhost is refused
+   * link-local, cloud metadata, multicast, reserved; in any IPv4 or IPv6 spelling, NAT64, 6to4 and
+   * the other IPv6 forms of an IPv4 address included) or localhost / *.localhost is refused
    * (BAD_REQUEST); a host name is checked at each delivery and not sent to if it resolves to one.
    */
   url: Scalars['String']['input'];
@@ -374,7 +375,8 @@ export type Mutation = {
   createSession: CreateSessionPayload;
   /**
    * Creates a webhook endpoint for the calling owner and returns its signing secret (shown once).
-   * Needs the owner's API key: a browser session token gets UNAUTHORIZED here.
+   * Needs the owner's API key: a browser session token gets UNAUTHORIZED here. An owner has at most
+   * WEBHOOK_ENDPOINTS_PER_OWNER live endpoints (default 20; 0 = no limit): beyond it, CONFLICT.
    */
   createWebhookEndpoint: CreateWebhookEndpointPayload;
   /**
