@@ -8,7 +8,7 @@
 import type { Catalog } from '../connectors/catalog';
 import type { Connection } from '../connections/connection.entity';
 import type { ConnectionRepository } from '../connections/connection.repository';
-import type { ConnectionSecrets } from '../connections/connection-secrets';
+import type { ConnectionSecrets, OAuthSecret } from '../connections/connection-secrets';
 import type { LastError } from '../connections/connection.types';
 import type { Clock } from '../shared/clock';
 import type { SecretCipher } from '../shared/crypto/cipher';
@@ -192,12 +192,15 @@ export class HandshakeService {
         codeVerifier,
         now: this.clock.now(),
       });
-      const sealed = this.secrets.seal(connection.id, {
+      const secret: OAuthSecret = {
         kind: 'oauth',
         accessToken: tokens.accessToken,
         tokenType: tokens.tokenType,
         ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-      });
+        // A new grant: its refreshes carry this, and a late refresh of another grant is told apart.
+        grant: randomToken(16),
+      };
+      const sealed = this.secrets.seal(connection.id, secret);
       const stored = await this.connections.storeTokens(
         connection.id,
         {
@@ -209,7 +212,7 @@ export class HandshakeService {
         this.clock.now(),
       );
       if (!stored) throw new NotFoundError('The connection was revoked during sign-in.');
-      return { ...base, kind: 'connected', connection: stored };
+      return { ...base, kind: 'connected', connection: stored.connection };
     } catch (err) {
       if (!(err instanceof OAuthProviderError)) throw err;
       const error: LastError = { code: err.code, message: err.message, at: this.clock.now().toISOString() };

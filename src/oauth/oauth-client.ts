@@ -165,7 +165,7 @@ function providerError(err: unknown, what: string): OAuthProviderError {
 }
 
 export class OAuthClient {
-  constructor(private readonly timeoutMs = TOKEN_ENDPOINT_TIMEOUT_MS) {}
+  constructor(readonly timeoutMs = TOKEN_ENDPOINT_TIMEOUT_MS) {}
 
   /** The provider's authorization URL for one handshake (PKCE S256 always). */
   async authorizationUrl(
