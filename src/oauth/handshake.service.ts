@@ -19,6 +19,7 @@ import { HANDSHAKE_TTL_MS } from './handshake.constants';
 import { OAuthProviderError, type OAuthClient, type ProviderEndpoints } from './oauth-client';
 import type { OAuthFlow } from './oauth-flow.entity';
 import type { OAuthFlowRepository } from './oauth-flow.repository';
+import type { ProviderRevocation } from './provider-revocation';
 import { checkReturnTo } from './return-to';
 
 export { HANDSHAKE_TTL_MS };
@@ -64,6 +65,7 @@ export class HandshakeService {
     private readonly client: OAuthClient,
     private readonly clock: Clock,
     private readonly settings: HandshakeSettings,
+    private readonly revocation: ProviderRevocation,
   ) {
     this.redirectUri = `${settings.publicUrl}${CALLBACK_PATH}`;
   }
@@ -212,6 +214,8 @@ export class HandshakeService {
         this.clock.now(),
       );
       if (!stored) throw new NotFoundError('The connection was revoked during sign-in.');
+      // A re-authorisation: the grant it replaced is revoked at the provider (best effort).
+      this.revocation.startReplaced(stored.connection, stored.previousSecret, secret);
       return { ...base, kind: 'connected', connection: stored.connection };
     } catch (err) {
       if (!(err instanceof OAuthProviderError)) throw err;
