@@ -226,7 +226,10 @@ export interface paths {
          * Begin a fresh OAuth handshake (re-authorisation)
          * @description For an OAuth connection in any live status: a new `oauthUrl` (valid 10 minutes, once);
          *     every earlier one dies. The connection keeps its id. Not an OAuth connection: `400`
-         *     ("OAuth not supported"). The body may be omitted.
+         *     ("OAuth not supported"). The body may be omitted. When the new grant is stored, a
+         *     refresh of the old one still in flight cannot overwrite it, and the old grant is revoked
+         *     at the provider in the background (best effort, when the connector has a revocation
+         *     endpoint and does not set `revokeReplacedGrant: false`).
          */
         post: operations["reauthorizeConnection"];
         delete?: never;
