@@ -44,7 +44,7 @@ export class RefreshLeaseRepository {
         'id = :id AND deleted_at IS NULL AND (refresh_lease_until IS NULL OR refresh_lease_until < now())',
         { id },
       )
-      .setParameter('leaseMs', leaseMs)
+      .setParameter('leaseMs', Math.ceil(leaseMs))
       .execute();
     if (!result.affected) return null;
     // The lease read back is ours: no one else can claim the row before it ends.
