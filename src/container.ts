@@ -143,6 +143,7 @@ export function createServices(deps: ServiceDeps): Services {
   const ownerRepository = new OwnerRepository(deps.dataSource, hot, invalidationRepository);
   const owners = new OwnerService(ownerRepository, deps.clock, keyCache);
   const connectors = new ConnectorService(deps.catalog);
+  const providerRevocation = new ProviderRevocation(deps.catalog, secrets, oauthClient, deps.logger);
   const handshakes = new HandshakeService(
     new OAuthFlowRepository(deps.dataSource),
     connectionRepository,
@@ -153,8 +154,8 @@ export function createServices(deps: ServiceDeps): Services {
     oauthClient,
     deps.clock,
     { publicUrl: deps.config.publicUrl, returnUrlAllowlist: deps.config.returnUrlAllowlist },
+    providerRevocation,
   );
-  const providerRevocation = new ProviderRevocation(deps.catalog, secrets, oauthClient, deps.logger);
   const tokens = new TokenService(
     connectionRepository,
     new RefreshLeaseRepository(deps.dataSource, connectionRepository),

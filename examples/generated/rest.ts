@@ -236,7 +236,10 @@ export interface paths {
          * @description **With a Bearer token** (owner key or session): for an OAuth connection in any live
          *     status, a new `oauthUrl` (valid 10 minutes, once); every earlier one dies. The
          *     connection keeps its id. Not an OAuth connection: `400` ("OAuth not supported"). The
-         *     body may be omitted.
+         *     body may be omitted. When the new grant is stored, a refresh of the old one still in
+         *     flight cannot overwrite it, and the old grant is revoked at the provider in the
+         *     background (best effort, when the connector has a revocation endpoint and does not set
+         *     `revokeReplacedGrant: false`).
          *
          *     **Without one, with `?ticket=`** (the `oauthUrl`): the form of the confirmation page
          *     that `GET` answers (`application/x-www-form-urlencoded`: `confirm`, `action`). It must

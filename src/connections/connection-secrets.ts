@@ -16,6 +16,11 @@ export interface OAuthSecret {
   accessToken: string;
   tokenType: string;
   refreshToken?: string;
+  /**
+   * Which grant (one completed handshake) the tokens belong to: a random id made by the
+   * handshake and carried by every refresh of its tokens. Absent on tokens stored before it was.
+   */
+  grant?: string;
 }
 
 export type ConnectionSecret = ApiKeySecret | OAuthSecret;

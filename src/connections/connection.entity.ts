@@ -83,6 +83,14 @@ export class Connection {
   @Column({ name: 'refresh_lease_until', type: 'timestamptz', precision: 3, nullable: true })
   refreshLeaseUntil: Date | null;
 
+  /**
+   * The version of `secret` and the facts about it: every write of new tokens (a handshake, a
+   * refresh, a revocation) sets it one higher, comparing and swapping on the version it read,
+   * so a late writer never overwrites newer tokens.
+   */
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 

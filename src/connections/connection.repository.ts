@@ -183,8 +183,13 @@ export class ConnectionRepository {
   }
 
   /** Stores a sealed secret on the owner's live connection and marks it connected. */
-  storeSecretAndConnect(ownerId: string, id: string, sealed: Sealed, now: Date): Promise<Connection | null> {
-    return this.markConnected({ id, ownerId }, { secret: sealed }, now);
+  async storeSecretAndConnect(
+    ownerId: string,
+    id: string,
+    sealed: Sealed,
+    now: Date,
+  ): Promise<Connection | null> {
+    return (await this.markConnected({ id, ownerId }, { secret: sealed }, now))?.after ?? null;
   }
 
   /**
@@ -197,7 +202,14 @@ export class ConnectionRepository {
     now: Date,
   ): Promise<{ connection: Connection; previousSecret: Sealed | null } | null> {
     const changed = await this.changeLive({ id, ownerId }, (live) => ({
-      set: { status: 'revoked', secret: null, deletedAt: now, updatedAt: now, refreshLeaseUntil: null },
+      set: {
+        status: 'revoked',
+        secret: null,
+        tokenVersion: live.tokenVersion + 1,
+        deletedAt: now,
+        updatedAt: now,
+        refreshLeaseUntil: null,
+      },
       type: 'connection.revoked',
       facts: { previousStatus: live.status },
     }));
@@ -209,9 +221,16 @@ export class ConnectionRepository {
     return this.repo.findOneBy({ id });
   }
 
-  /** Stores a fresh token set from a completed handshake: connected, error cleared. */
-  storeTokens(id: string, tokens: StoredTokens, now: Date): Promise<Connection | null> {
-    return this.markConnected(
+  /**
+   * Stores a fresh token set from a completed handshake: connected, error cleared. Returns the
+   * record and the secret it replaced (a re-authorisation's old grant, for the provider to revoke).
+   */
+  async storeTokens(
+    id: string,
+    tokens: StoredTokens,
+    now: Date,
+  ): Promise<{ connection: Connection; previousSecret: Sealed | null } | null> {
+    const changed = await this.markConnected(
       { id },
       {
         secret: tokens.sealed,
@@ -221,21 +240,23 @@ export class ConnectionRepository {
       },
       now,
     );
+    return changed && { connection: changed.after, previousSecret: changed.before.secret };
   }
 
   /**
    * The one way a live connection becomes connected: its new secret (and facts about it)
-   * stored, the error cleared, `connectedAt` set the first time only. Journaled as
-   * `connection.connected` the first time, `connection.reauthorized` after that.
+   * stored under the next token version, the error cleared, `connectedAt` set the first time
+   * only. Journaled as `connection.connected` the first time, `connection.reauthorized` after that.
    */
   private async markConnected(
     where: FindOptionsWhere<Connection>,
     fields: Pick<Partial<Connection>, 'secret' | 'tokenExpiresAt' | 'scopes' | 'account'>,
     now: Date,
-  ): Promise<Connection | null> {
-    const changed = await this.changeLive(where, (before) => ({
+  ): Promise<{ before: Connection; after: Connection } | null> {
+    return this.changeLive(where, (before) => ({
       set: {
         ...fields,
+        tokenVersion: before.tokenVersion + 1,
         status: 'connected',
         lastError: null,
         updatedAt: now,
@@ -244,7 +265,6 @@ export class ConnectionRepository {
       type: before.connectedAt ? 'connection.reauthorized' : 'connection.connected',
       facts: { previousStatus: before.status },
     }));
-    return changed?.after ?? null;
   }
 
   /**

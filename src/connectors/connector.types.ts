@@ -44,6 +44,12 @@ export interface OAuthSettings {
   clientAuth?: 'client_secret_basic' | 'client_secret_post';
   /** PKCE S256 is used on every flow whatever this says; kept for definitions that state it. */
   pkce?: boolean;
+  /**
+   * Default true: after a re-authorisation that replaced a grant, the old grant is revoked at
+   * `revocationUrl` (best effort). False for providers whose revocation ends every grant of the
+   * user and app together (Google), which would take the new grant with it.
+   */
+  revokeReplacedGrant?: boolean;
 }
 
 /** A connector definition as written in the built-in catalog or in CONNECTORS_FILE. */

@@ -67,6 +67,7 @@ const OAUTH_FIELDS = new Set([
   'tokenParams',
   'clientAuth',
   'pkce',
+  'revokeReplacedGrant',
 ]);
 const FIELD_FIELDS = new Set(['key', 'label', 'required', 'secret', 'description', 'pattern']);
 
@@ -171,6 +172,8 @@ function checkOAuth(c: Checker, raw: unknown): OAuthSettings {
   if (tokenParams) settings.tokenParams = tokenParams;
   if (clientAuth !== undefined) settings.clientAuth = clientAuth;
   if (o.pkce !== undefined) settings.pkce = c.bool(o.pkce, 'oauth.pkce');
+  if (o.revokeReplacedGrant !== undefined)
+    settings.revokeReplacedGrant = c.bool(o.revokeReplacedGrant, 'oauth.revokeReplacedGrant');
   return settings;
 }
 

@@ -11,7 +11,7 @@ import { createHmac } from 'node:crypto';
 import type { Catalog } from '../connectors/catalog';
 import type { Connection } from '../connections/connection.entity';
 import type { ConnectionRepository } from '../connections/connection.repository';
-import type { ConnectionSecrets } from '../connections/connection-secrets';
+import type { ConnectionSecrets, OAuthSecret } from '../connections/connection-secrets';
 import type { LastError } from '../connections/connection.types';
 import type { Clock } from '../shared/clock';
 import type { SecretCipher } from '../shared/crypto/cipher';
@@ -23,6 +23,7 @@ import { HANDSHAKE_TTL_MS } from './handshake.constants';
 import { OAuthProviderError, type OAuthClient, type ProviderEndpoints } from './oauth-client';
 import type { OAuthFlow } from './oauth-flow.entity';
 import type { OAuthFlowRepository } from './oauth-flow.repository';
+import type { ProviderRevocation } from './provider-revocation';
 import { checkReturnTo } from './return-to';
 
 export { HANDSHAKE_TTL_MS };
@@ -91,6 +92,7 @@ export class HandshakeService {
     private readonly client: OAuthClient,
     private readonly clock: Clock,
     private readonly settings: HandshakeSettings,
+    private readonly revocation: ProviderRevocation,
   ) {
     this.redirectUri = `${settings.publicUrl}${CALLBACK_PATH}`;
   }
@@ -345,12 +347,15 @@ export class HandshakeService {
         codeVerifier,
         now: this.clock.now(),
       });
-      const sealed = this.secrets.seal(connection.id, {
+      const secret: OAuthSecret = {
         kind: 'oauth',
         accessToken: tokens.accessToken,
         tokenType: tokens.tokenType,
         ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-      });
+        // A new grant: its refreshes carry this, and a late refresh of another grant is told apart.
+        grant: randomToken(16),
+      };
+      const sealed = this.secrets.seal(connection.id, secret);
       const stored = await this.connections.storeTokens(
         connection.id,
         {
@@ -362,7 +367,9 @@ export class HandshakeService {
         this.clock.now(),
       );
       if (!stored) throw new NotFoundError('The connection was revoked during sign-in.');
-      return { ...base, kind: 'connected', connection: stored };
+      // A re-authorisation: the grant it replaced is revoked at the provider (best effort).
+      this.revocation.startReplaced(stored.connection, stored.previousSecret, secret);
+      return { ...base, kind: 'connected', connection: stored.connection };
     } catch (err) {
       if (!(err instanceof OAuthProviderError)) throw err;
       const error: LastError = { code: err.code, message: err.message, at: this.clock.now().toISOString() };

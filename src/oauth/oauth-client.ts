@@ -55,10 +55,30 @@ function server(settings: OAuthSettings): oauth.AuthorizationServer {
   };
 }
 
+/**
+ * application/x-www-form-urlencoded encoding of one Basic credential (RFC 6749 §2.3.1, Appendix
+ * B), encoding only what must be: the unreserved `A-Za-z0-9-._~` go as they are, so a server
+ * that decodes and one that does not (several real providers) both read ids and secrets such as
+ * `….apps.googleusercontent.com` or `GOCSPX-…` right.
+ */
+export function formEncodeCredential(value: string): string {
+  return encodeURIComponent(value)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/** client_secret_basic with the Basic header built as formEncodeCredential says. */
+function clientSecretBasic(clientSecret: string): oauth.ClientAuth {
+  return (_as, client, _body, headers) => {
+    const credentials = `${formEncodeCredential(client.client_id)}:${formEncodeCredential(clientSecret)}`;
+    headers.set('authorization', `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`);
+  };
+}
+
 function clientAuth(endpoints: ProviderEndpoints): oauth.ClientAuth {
   return endpoints.settings.clientAuth === 'client_secret_post'
     ? oauth.ClientSecretPost(endpoints.client.clientSecret)
-    : oauth.ClientSecretBasic(endpoints.client.clientSecret);
+    : clientSecretBasic(endpoints.client.clientSecret);
 }
 
 function requestOptions(url: string, timeoutMs: number, extra?: Record<string, string>) {
@@ -145,7 +165,7 @@ function providerError(err: unknown, what: string): OAuthProviderError {
 }
 
 export class OAuthClient {
-  constructor(private readonly timeoutMs = TOKEN_ENDPOINT_TIMEOUT_MS) {}
+  constructor(readonly timeoutMs = TOKEN_ENDPOINT_TIMEOUT_MS) {}
 
   /** The provider's authorization URL for one handshake (PKCE S256 always). */
   async authorizationUrl(

@@ -1,13 +1,28 @@
 /**
  * The cross-instance refresh lock on connections (security.md promise 7): an instance claims a
  * connection's lease with one conditional UPDATE and holds no transaction while it talks to the
- * provider; it then saves the new tokens or the failure, releasing the lease, as one journaled
- * change. A lease that outlives its holder expires.
+ * provider; it then saves the new tokens or the failure as one journaled change. Leases are
+ * reckoned on the database's clock (`now()`), never an instance's, so instances whose clocks
+ * disagree still exclude each other; a lease that outlives its holder expires. Saving compares
+ * and swaps on the token version the holder read, not on the lease: a holder whose lease ran
+ * out still saves what the provider gave it (a rotated refresh token is only valid there) when
+ * nothing was written meanwhile, and never overwrites what was (a re-authorisation's new grant).
  */
 import type { DataSource } from 'typeorm';
 import { Connection } from '../connections/connection.entity';
 import type { ConnectionRepository, StoredTokens } from '../connections/connection.repository';
 import type { LastError } from '../connections/connection.types';
+
+/** A claimed lease: the row as re-read after the claim, and the lease's end as the database set it. */
+export interface ClaimedLease {
+  connection: Connection;
+  lease: Date;
+}
+
+/** The lease column left as it is unless it is still `lease` (the holder's own). */
+function releasedIfOurs(current: Date | null, lease: Date): Date | null {
+  return current !== null && current.getTime() === lease.getTime() ? null : current;
+}
 
 export class RefreshLeaseRepository {
   constructor(
@@ -16,33 +31,43 @@ export class RefreshLeaseRepository {
   ) {}
 
   /**
-   * Claims the refresh lease of a connection. One conditional UPDATE: of concurrent claimers on
-   * every instance exactly one gets the row back (fresh, as re-read after the claim).
+   * Claims the refresh lease of a connection for `leaseMs`, on the database's clock. One
+   * conditional UPDATE: of concurrent claimers on every instance exactly one gets the row back
+   * (fresh, as re-read after the claim).
    */
-  async claim(id: string, now: Date, until: Date): Promise<Connection | null> {
+  async claim(id: string, leaseMs: number): Promise<ClaimedLease | null> {
     const result = await this.dataSource
       .createQueryBuilder()
       .update(Connection)
-      .set({ refreshLeaseUntil: until })
+      .set({ refreshLeaseUntil: () => "now() + CAST(:leaseMs AS integer) * interval '1 millisecond'" })
       .where(
-        'id = :id AND deleted_at IS NULL AND (refresh_lease_until IS NULL OR refresh_lease_until < :now)',
-        { id, now },
+        'id = :id AND deleted_at IS NULL AND (refresh_lease_until IS NULL OR refresh_lease_until < now())',
+        { id },
       )
+      .setParameter('leaseMs', Math.ceil(leaseMs))
       .execute();
-    return result.affected ? this.connections.findLiveById(id) : null;
+    if (!result.affected) return null;
+    // The lease read back is ours: no one else can claim the row before it ends.
+    const connection = await this.connections.findLiveById(id);
+    return connection?.refreshLeaseUntil ? { connection, lease: connection.refreshLeaseUntil } : null;
   }
 
-  /** Saves a refreshed token set (a rotated refresh token with it) and releases the lease, as one change. */
-  async finish(id: string, lease: Date, tokens: StoredTokens, now: Date): Promise<boolean> {
-    const changed = await this.connections.changeLive({ id, refreshLeaseUntil: lease }, () => ({
+  /**
+   * Saves a refreshed token set (a rotated refresh token with it) under the next token version,
+   * if the tokens are still at `version`; releases the lease if it is still `lease`. False when
+   * the tokens changed meanwhile (nothing saved).
+   */
+  async finish(id: string, lease: Date, version: number, tokens: StoredTokens, now: Date): Promise<boolean> {
+    const changed = await this.connections.changeLive({ id, tokenVersion: version }, (before) => ({
       set: {
         secret: tokens.sealed,
+        tokenVersion: version + 1,
         tokenExpiresAt: tokens.expiresAt,
         scopes: tokens.scopes,
         status: 'connected',
         lastError: null,
         lastRefreshedAt: now,
-        refreshLeaseUntil: null,
+        refreshLeaseUntil: releasedIfOurs(before.refreshLeaseUntil, lease),
         updatedAt: now,
       },
       type: 'connection.token_refreshed',
@@ -51,14 +76,23 @@ export class RefreshLeaseRepository {
   }
 
   /**
-   * Releases the lease after a failed refresh, recording why; `expire` turns the connection
-   * expired (`connection.expired`), otherwise it keeps its tokens (`connection.refresh_failed`).
+   * Records why a refresh failed, if the tokens are still at `version` (a failure of tokens
+   * replaced meanwhile says nothing about the new ones), releasing the lease if it is still
+   * `lease`. `expire` turns the connection expired (`connection.expired`), otherwise it keeps
+   * its tokens (`connection.refresh_failed`). False when nothing was recorded.
    */
-  async fail(id: string, lease: Date, lastError: LastError, expire: boolean, now: Date): Promise<void> {
-    await this.connections.changeLive({ id, refreshLeaseUntil: lease }, (before) => ({
+  async fail(
+    id: string,
+    lease: Date,
+    version: number,
+    lastError: LastError,
+    expire: boolean,
+    now: Date,
+  ): Promise<boolean> {
+    const changed = await this.connections.changeLive({ id, tokenVersion: version }, (before) => ({
       set: {
         lastError,
-        refreshLeaseUntil: null,
+        refreshLeaseUntil: releasedIfOurs(before.refreshLeaseUntil, lease),
         updatedAt: now,
         ...(expire ? { status: 'expired' as const } : {}),
       },
@@ -68,8 +102,10 @@ export class RefreshLeaseRepository {
         details: { error: { code: lastError.code, message: lastError.message } },
       },
     }));
+    return changed !== null;
   }
 
+  /** Ends the lease, if it is still `lease` (another instance may hold the row's lease by now). */
   async release(id: string, lease: Date): Promise<void> {
     await this.dataSource
       .createQueryBuilder()
@@ -81,9 +117,9 @@ export class RefreshLeaseRepository {
 
   /**
    * Connected OAuth connections of the given connectors whose token expires before `before`,
-   * oldest expiry first.
+   * oldest expiry first, leaving out those whose lease is held (on the database's clock).
    */
-  async findDue(before: Date, now: Date, limit: number, connectorSlugs: string[]): Promise<string[]> {
+  async findDue(before: Date, limit: number, connectorSlugs: string[]): Promise<string[]> {
     if (connectorSlugs.length === 0) return [];
     const rows = await this.dataSource
       .getRepository(Connection)
@@ -92,7 +128,7 @@ export class RefreshLeaseRepository {
       .where("c.auth_type = 'oauth' AND c.status = 'connected' AND c.secret IS NOT NULL")
       .andWhere('c.token_expires_at < :before', { before })
       .andWhere('c.connector_slug IN (:...connectorSlugs)', { connectorSlugs })
-      .andWhere('(c.refresh_lease_until IS NULL OR c.refresh_lease_until < :now)', { now })
+      .andWhere('(c.refresh_lease_until IS NULL OR c.refresh_lease_until < now())')
       .orderBy('c.token_expires_at', 'ASC')
       .limit(limit)
       .getRawMany<{ id: string }>();

@@ -1,25 +1,32 @@
 /**
  * Keeps OAuth connections connected (security.md promise 7). A refresh runs once per connection
  * at a time across every instance: in-process callers share one promise, and instances contend
- * for a lease on the row claimed by one conditional UPDATE (no transaction is held while the
- * provider is called). The winner re-reads the row after claiming; a loser waits for the lease
- * to end and re-reads. A rotated refresh token is saved in the same statement as the new access
- * token; an answer without one keeps the old; `invalid_grant` turns the connection expired.
+ * for a lease on the row claimed by one conditional UPDATE on the database's clock (no
+ * transaction is held while the provider is called). The winner re-reads the row after
+ * claiming; a loser waits until the row no longer needs a refresh (or the lease is free again).
+ * A rotated refresh token is saved in the same statement as the new access token; an answer
+ * without one keeps the old; `invalid_grant` turns the connection expired.
+ *
+ * What the provider answered is saved only over the tokens it renewed: the save compares and
+ * swaps on the token version read before the call. When the tokens changed meanwhile, a rotated
+ * refresh token of the same grant (another refresh of it got there first) is still kept, since
+ * the provider may have killed the one stored; anything of a replaced grant (the user
+ * re-authorised meanwhile) is discarded, success or failure.
  */
 import type { Catalog } from '../connectors/catalog';
 import type { Connection } from '../connections/connection.entity';
-import type { ConnectionRepository } from '../connections/connection.repository';
+import type { ConnectionRepository, StoredTokens } from '../connections/connection.repository';
 import type { ConnectionSecrets, OAuthSecret } from '../connections/connection-secrets';
 import type { LastError } from '../connections/connection.types';
 import type { Clock } from '../shared/clock';
 import { ConflictError, ServiceUnavailableError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { noopMetrics, type Metrics } from '../observability/metrics';
-import { OAuthProviderError, TOKEN_ENDPOINT_TIMEOUT_MS, type OAuthClient } from './oauth-client';
+import { OAuthProviderError, type OAuthClient } from './oauth-client';
 import type { RefreshLeaseRepository } from './refresh-lease.repository';
 
-/** The lease outlives the token endpoint timeout, so a live holder never loses it mid-call. */
-const LEASE_MS = TOKEN_ENDPOINT_TIMEOUT_MS + 5_000;
+/** How much longer than the token endpoint's timeout a lease lasts (database round trips). */
+const LEASE_MARGIN_MS = 5_000;
 const LEASE_POLL_MS = 50;
 
 export interface LiveAccessToken {
@@ -31,6 +38,8 @@ export interface LiveAccessToken {
 
 export class TokenService {
   private readonly inFlight = new Map<string, Promise<Connection>>();
+  /** The lease outlives the token endpoint timeout, so a live holder rarely loses it mid-call. */
+  private readonly leaseMs: number;
 
   constructor(
     private readonly connections: ConnectionRepository,
@@ -42,7 +51,9 @@ export class TokenService {
     private readonly refreshAheadSeconds: number,
     private readonly logger: Logger,
     private readonly metrics: Metrics = noopMetrics,
-  ) {}
+  ) {
+    this.leaseMs = client.timeoutMs + LEASE_MARGIN_MS;
+  }
 
   /** True when the token expires within the refresh window (and so should be renewed now). */
   needsRefresh(connection: Connection, now = this.clock.now()): boolean {
@@ -58,7 +69,7 @@ export class TokenService {
     if (this.needsRefresh(current)) current = await this.refresh(current.id);
     if (current.status !== 'connected' || !current.secret) {
       throw new ConflictError(
-        `The connection is ${current.status}${current.lastError ? `: ${current.lastError.message}` : ''}. Re-authorize it.`,
+        `The connection is ${current.status}${current.lastError ? `: ${current.lastError.message.replace(/\.$/, '')}` : ''}. Re-authorize it.`,
       );
     }
     if (current.tokenExpiresAt && current.tokenExpiresAt <= this.clock.now()) {
@@ -94,7 +105,6 @@ export class TokenService {
     const now = this.clock.now();
     const due = await this.leases.findDue(
       new Date(now.getTime() + this.refreshAheadSeconds * 1000),
-      now,
       limit,
       this.catalog.configuredOAuthSlugs(),
     );
@@ -114,17 +124,15 @@ export class TokenService {
   }
 
   private async refreshAcrossInstances(connectionId: string): Promise<Connection> {
-    const deadline = Date.now() + LEASE_MS * 2;
+    const deadline = Date.now() + this.leaseMs * 2;
     for (;;) {
-      const now = this.clock.now();
-      const claimed = await this.leases.claim(connectionId, now, new Date(now.getTime() + LEASE_MS));
-      if (claimed) return this.refreshClaimed(claimed, claimed.refreshLeaseUntil!);
-      // Another instance holds the lease: wait for it to finish, then use what it stored.
+      const claimed = await this.leases.claim(connectionId, this.leaseMs);
+      if (claimed) return this.refreshClaimed(claimed.connection, claimed.lease);
+      // Another instance holds the lease: wait for what it stores, or for the lease to be free.
       await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
       const current = await this.connections.findLiveById(connectionId);
       if (!current) throw new ConflictError('The connection was revoked.');
-      const leaseFree = !current.refreshLeaseUntil || current.refreshLeaseUntil < this.clock.now();
-      if (leaseFree && (!this.needsRefresh(current) || current.status !== 'connected')) return current;
+      if (!this.needsRefresh(current) || current.status !== 'connected') return current;
       if (Date.now() > deadline) return current;
     }
   }
@@ -135,16 +143,28 @@ export class TokenService {
       await this.leases.release(connection.id, lease);
       return (await this.connections.findLiveById(connection.id)) ?? connection;
     }
+    // The tokens this refresh renews: whatever it saves or records is compared and swapped on it.
+    const version = connection.tokenVersion;
     const secret = this.secrets.open(connection.id, connection.secret) as OAuthSecret;
     const connector = this.catalog.get(connection.connectorSlug);
     const client = this.catalog.oauthClient(connection.connectorSlug);
     const fail = async (error: LastError, expire: boolean) => {
-      await this.leases.fail(connection.id, lease, error, expire, this.clock.now());
-      this.metrics.tokenRefresh(expire ? 'expired' : 'failed');
-      this.logger.warn(
-        { connectionId: connection.id, code: error.code, expired: expire },
-        'token refresh failed',
-      );
+      const recorded = await this.leases.fail(connection.id, lease, version, error, expire, this.clock.now());
+      if (!recorded) {
+        // The tokens changed meanwhile (a re-authorisation): the failure was theirs, not the new ones'.
+        await this.leases.release(connection.id, lease);
+        this.metrics.tokenRefresh('superseded');
+        this.logger.info(
+          { connectionId: connection.id, code: error.code },
+          'token refresh failed, but the tokens were replaced meanwhile; nothing recorded',
+        );
+      } else {
+        this.metrics.tokenRefresh(expire ? 'expired' : 'failed');
+        this.logger.warn(
+          { connectionId: connection.id, code: error.code, expired: expire },
+          'token refresh failed',
+        );
+      }
       return (await this.connections.findLiveById(connection.id)) ?? connection;
     };
     if (!secret.refreshToken) {
@@ -175,19 +195,26 @@ export class TokenService {
         tokenType: tokens.tokenType,
         // Providers that do not rotate send no refresh token: keep the one we have.
         refreshToken: tokens.refreshToken ?? secret.refreshToken,
+        ...(secret.grant ? { grant: secret.grant } : {}),
       };
-      const saved = await this.leases.finish(
-        connection.id,
-        lease,
-        {
-          sealed: this.secrets.seal(connection.id, next),
-          expiresAt: tokens.expiresAt ?? null,
-          scopes: tokens.scopes ?? connection.scopes,
-        },
-        this.clock.now(),
-      );
-      if (saved) this.logger.info({ connectionId: connection.id }, 'token refreshed');
-      this.metrics.tokenRefresh(saved ? 'refreshed' : 'failed');
+      const stored = {
+        sealed: this.secrets.seal(connection.id, next),
+        expiresAt: tokens.expiresAt ?? null,
+        scopes: tokens.scopes ?? connection.scopes,
+      };
+      let saved = await this.leases.finish(connection.id, lease, version, stored, this.clock.now());
+      if (!saved && tokens.refreshToken) saved = await this.keepRotated(connection.id, lease, secret, stored);
+      if (saved) {
+        this.logger.info({ connectionId: connection.id }, 'token refreshed');
+        this.metrics.tokenRefresh('refreshed');
+      } else {
+        await this.leases.release(connection.id, lease);
+        this.metrics.tokenRefresh('superseded');
+        this.logger.info(
+          { connectionId: connection.id },
+          'token refreshed, but the tokens were replaced meanwhile; the answer is discarded',
+        );
+      }
       return (await this.connections.findLiveById(connection.id)) ?? connection;
     } catch (err) {
       if (!(err instanceof OAuthProviderError)) {
@@ -198,6 +225,26 @@ export class TokenService {
       // invalid_grant: the grant is gone for good. Retrying would only hammer the provider.
       return fail(this.error(err.code, err.message), err.code === 'invalid_grant');
     }
+  }
+
+  /**
+   * The tokens changed while the provider answered with a rotated refresh token. If what is
+   * stored now is of the same grant (another refresh of it saved first), the rotated token is
+   * kept with its access token: the provider may have killed the refresh token stored. Tokens
+   * of another grant, or of unknown grant, are left alone.
+   */
+  private async keepRotated(
+    id: string,
+    lease: Date,
+    renewed: OAuthSecret,
+    stored: StoredTokens,
+  ): Promise<boolean> {
+    if (!renewed.grant) return false;
+    const current = await this.connections.findLiveById(id);
+    if (!current?.secret || current.status !== 'connected') return false;
+    const held = this.secrets.open(id, current.secret) as OAuthSecret;
+    if (held.grant !== renewed.grant) return false;
+    return this.leases.finish(id, lease, current.tokenVersion, stored, this.clock.now());
   }
 
   private error(code: string, message: string): LastError {

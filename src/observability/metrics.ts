@@ -6,7 +6,8 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-export type TokenRefreshOutcome = 'refreshed' | 'expired' | 'failed';
+/** `superseded`: the provider answered, but the tokens were replaced meanwhile (answer discarded). */
+export type TokenRefreshOutcome = 'refreshed' | 'expired' | 'failed' | 'superseded';
 export type WebhookDeliveryOutcome = 'delivered' | 'retried' | 'gave_up';
 
 /** The pg pool's counts at one moment. */
@@ -85,7 +86,7 @@ export function createMetrics(options: { poolStats: () => PoolStats | undefined 
   });
   const refreshes = new Counter({
     name: 'token_refreshes_total',
-    help: 'OAuth token refresh attempts, by outcome (refreshed, expired: the grant is gone, failed).',
+    help: 'OAuth token refresh attempts, by outcome (refreshed, expired: the grant is gone, failed, superseded: the tokens were replaced meanwhile).',
     labelNames: ['outcome'] as const,
     registers,
   });
@@ -109,7 +110,8 @@ export function createMetrics(options: { poolStats: () => PoolStats | undefined 
     },
   });
   // Zero-valued series exist from the start, so a rate() has a baseline before the first event.
-  for (const outcome of ['refreshed', 'expired', 'failed'] as const) refreshes.inc({ outcome }, 0);
+  for (const outcome of ['refreshed', 'expired', 'failed', 'superseded'] as const)
+    refreshes.inc({ outcome }, 0);
   for (const outcome of ['delivered', 'retried', 'gave_up'] as const) deliveries.inc({ outcome }, 0);
 
   const httpMiddleware: RequestHandler = (req, res, next) => {

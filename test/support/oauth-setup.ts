@@ -43,16 +43,21 @@ export async function startOAuthWorld(
     extraConnectors?: object[];
     /** PUBLIC_URL is the gateway's real loopback address (for a real browser). */
     publicUrlIsAddress?: boolean;
+    /** The gateway's client credentials at the provider (default CLIENT_ID / CLIENT_SECRET). */
+    clientId?: string;
+    clientSecret?: string;
   } = {},
 ): Promise<OAuthWorld> {
+  const clientId = options.clientId ?? CLIENT_ID;
+  const clientSecret = options.clientSecret ?? CLIENT_SECRET;
   // A slug of its own per world: test files share one database, and a scheduled refresh pass
   // only touches connections of the connectors its gateway has configured.
   const slug = options.slug ?? `fixture-${randomBytes(4).toString('hex')}`;
   const provider = await startOAuthProvider({
     clients: [
       {
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
+        clientId,
+        clientSecret,
         redirectUris: [CALLBACK],
         auth: 'client_secret_basic',
       },
@@ -68,8 +73,8 @@ export async function startOAuthWorld(
   const envSlug = slug.toUpperCase().replace(/[^A-Z0-9]/g, '_');
   const env: Record<string, string> = {
     CONNECTORS_FILE: connectorsFile,
-    [`CONNECTOR_${envSlug}_CLIENT_ID`]: CLIENT_ID,
-    [`CONNECTOR_${envSlug}_CLIENT_SECRET`]: CLIENT_SECRET,
+    [`CONNECTOR_${envSlug}_CLIENT_ID`]: clientId,
+    [`CONNECTOR_${envSlug}_CLIENT_SECRET`]: clientSecret,
     RUNTIME_TOKEN,
     ...(options.publicUrlIsAddress ? {} : { PUBLIC_URL }),
     ...options.env,
@@ -84,8 +89,8 @@ export async function startOAuthWorld(
     provider.setOptions({
       clients: [
         {
-          clientId: CLIENT_ID,
-          clientSecret: CLIENT_SECRET,
+          clientId,
+          clientSecret,
           redirectUris: [`${gateway.config.publicUrl}/api/v1/connections/oauth/callback`],
           auth: 'client_secret_basic',
         },
@@ -193,11 +198,21 @@ export async function consent(
   oauthUrl: string,
   decision: 'approve' | 'deny' = 'approve',
 ) {
+  const authorizationUrl = await openOAuthUrl(browser, oauthUrl);
+  const callback = await world.provider.authorize(authorizationUrl.toString(), decision);
+  return { authorizationUrl, callbackUrl: callback.toString() };
+}
+
+/**
+ * Opens an oauthUrl in the browser as its user would — the confirmation page, then Continue —
+ * up to the provider's authorization URL the gateway sends the browser to (for providers other
+ * than the world's fixture too).
+ */
+export async function openOAuthUrl(browser: TestBrowser, oauthUrl: string): Promise<URL> {
   const { continued } = await openAndContinue(browser, oauthUrl);
   if (continued.status !== 302 || !continued.location)
     throw new Error(`Continue answered ${continued.status}: ${continued.text}`);
-  const callback = await world.provider.authorize(continued.location, decision);
-  return { authorizationUrl: new URL(continued.location), callbackUrl: callback.toString() };
+  return new URL(continued.location);
 }
 
 /** The name an owner was created with (what `keys create --owner` was given). */

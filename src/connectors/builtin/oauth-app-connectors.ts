@@ -34,6 +34,8 @@ export const oauthAppConnectors: ConnectorDefinition[] = [
       ],
       scopeSeparator: ',',
       revocationUrl: 'https://zoom.us/oauth/revoke',
+      // Zoom's revocation uninstalls the app for the user: the new grant would go with the old.
+      revokeReplacedGrant: false,
       clientAuth: 'client_secret_basic',
       pkce: true,
     },
@@ -82,6 +84,8 @@ export const oauthAppConnectors: ConnectorDefinition[] = [
       tokenUrl: 'https://discord.com/api/oauth2/token',
       scopes: ['identify', 'guilds', 'guilds.members.read'],
       revocationUrl: 'https://discord.com/api/oauth2/token/revoke',
+      // One authorisation per user and app: revoking the old token may end the new one too.
+      revokeReplacedGrant: false,
       pkce: true,
     },
   },

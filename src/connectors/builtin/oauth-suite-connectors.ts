@@ -120,6 +120,8 @@ export const oauthSuiteConnectors: ConnectorDefinition[] = [
         'https://www.googleapis.com/auth/drive.file',
       ],
       revocationUrl: 'https://oauth2.googleapis.com/revoke',
+      // Google's revocation ends every grant of the user and app: the new one with the old.
+      revokeReplacedGrant: false,
       authorizationParams: { access_type: 'offline', prompt: 'consent' },
       pkce: true,
     },
@@ -147,6 +149,8 @@ export const oauthSuiteConnectors: ConnectorDefinition[] = [
       tokenUrl: 'https://oauth2.googleapis.com/token',
       scopes: ['https://www.googleapis.com/auth/gmail.modify'],
       revocationUrl: 'https://oauth2.googleapis.com/revoke',
+      // Google's revocation ends every grant of the user and app: the new one with the old.
+      revokeReplacedGrant: false,
       authorizationParams: { access_type: 'offline', prompt: 'consent' },
       pkce: true,
     },
@@ -177,6 +181,8 @@ export const oauthSuiteConnectors: ConnectorDefinition[] = [
         'https://www.googleapis.com/auth/calendar.events',
       ],
       revocationUrl: 'https://oauth2.googleapis.com/revoke',
+      // Google's revocation ends every grant of the user and app: the new one with the old.
+      revokeReplacedGrant: false,
       authorizationParams: { access_type: 'offline', prompt: 'consent' },
       pkce: true,
     },
@@ -202,6 +208,8 @@ export const oauthSuiteConnectors: ConnectorDefinition[] = [
       tokenUrl: 'https://oauth2.googleapis.com/token',
       scopes: ['https://www.googleapis.com/auth/spreadsheets'],
       revocationUrl: 'https://oauth2.googleapis.com/revoke',
+      // Google's revocation ends every grant of the user and app: the new one with the old.
+      revokeReplacedGrant: false,
       authorizationParams: { access_type: 'offline', prompt: 'consent' },
       pkce: true,
     },
@@ -223,6 +231,8 @@ export const oauthSuiteConnectors: ConnectorDefinition[] = [
       tokenUrl: 'https://oauth2.googleapis.com/token',
       scopes: ['https://www.googleapis.com/auth/documents'],
       revocationUrl: 'https://oauth2.googleapis.com/revoke',
+      // Google's revocation ends every grant of the user and app: the new one with the old.
+      revokeReplacedGrant: false,
       authorizationParams: { access_type: 'offline', prompt: 'consent' },
       pkce: true,
     },

@@ -387,6 +387,9 @@ export type Mutation = {
   /**
    * Begins a fresh OAuth handshake for an `OAUTH` connection in any live status — to finish a
    * pending one, or to re-authorise an expired or connected one. The connection keeps its id.
+   * When the new grant is stored, a refresh of the old one still in flight cannot overwrite it,
+   * and the old grant is revoked at the provider in the background (best effort, when the
+   * connector has a revocation endpoint and does not set `revokeReplacedGrant: false`).
    */
   reauthorize: ReauthorizePayload;
   /** Revokes a connection: its secrets are destroyed and it disappears from every list. */
