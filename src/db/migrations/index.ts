@@ -8,6 +8,7 @@ import { ConnectionEvents1795900000000 } from './1795900000000-ConnectionEvents'
 import { Webhooks1795900100000 } from './1795900100000-Webhooks';
 import { RateLimitsAndIdempotency1795900200000 } from './1795900200000-RateLimitsAndIdempotency';
 import { AuditRetention1795900300000 } from './1795900300000-AuditRetention';
+import { IdempotencyPerCredential1796000200000 } from './1796000200000-IdempotencyPerCredential';
 
 /** Migrations in the order they apply. New ones come from `npm run migration:generate`. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -20,4 +21,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   Webhooks1795900100000,
   RateLimitsAndIdempotency1795900200000,
   AuditRetention1795900300000,
+  IdempotencyPerCredential1796000200000,
 ];
