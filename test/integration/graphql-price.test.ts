@@ -193,6 +193,32 @@ describe('Connection.events in one statement per page', () => {
       .filter((text) => /connection_events/i.test(text));
   }
 
+  it('answers each set of arguments on its own: one statement per distinct set, each page right', async () => {
+    const apiKey = await ownerWith(3);
+    const query = `{ connections(first: 20) { nodes { id
+      created: events(first: 1, type: CONNECTION_CREATED) { nodes { type } pageInfo { hasNextPage } }
+      all: events(first: 5) { nodes { type } }
+      none: events(first: 5, type: CONNECTION_REVOKED) { nodes { type } }
+    } } }`;
+    spy.mockClear();
+    const res = await gqlRaw(gw.baseUrl, apiKey, { query });
+    expect(res.body.errors).toBeUndefined();
+    const nodes = (res.body.data as any).connections.nodes as any[];
+    expect(nodes).toHaveLength(3);
+    for (const node of nodes) {
+      expect(node.created).toEqual({
+        nodes: [{ type: 'CONNECTION_CREATED' }],
+        pageInfo: { hasNextPage: false },
+      });
+      expect(node.all.nodes.map((e: { type: string }) => e.type)).toContain('CONNECTION_CREATED');
+      expect(node.none.nodes).toEqual([]);
+    }
+    const statements = spy.mock.calls
+      .map((args: unknown[]) => textOf(args))
+      .filter((text) => /connection_events/i.test(text));
+    expect(statements).toHaveLength(3);
+  });
+
   it('reads the events of 12 connections with as many statements as those of 1 (one)', async () => {
     const many = await eventStatements(await ownerWith(12), 12);
     const one = await eventStatements(await ownerWith(1), 1);
