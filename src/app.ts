@@ -15,7 +15,7 @@ import { auditRoutes } from './audit/audit.routes';
 import { connectionRoutes } from './connections/connection.routes';
 import { connectorRoutes } from './connectors/connector.routes';
 import { docsRoutes } from './docs/docs.routes';
-import type { GraphQLContext } from './graphql/context';
+import { createGraphQLContext, type GraphQLContext } from './graphql/context';
 import { startGraphQL, type GraphQLServer } from './graphql/server';
 import { callerOf, requireCaller } from './http/auth.middleware';
 import { errorMiddleware, notFoundRoute } from './http/error.middleware';
@@ -188,11 +188,12 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     '/graphql',
     auth,
     json,
-    // An operation is charged by its cost (rate-limits/graphql-cost.ts).
+    // An operation is charged by its cost, priced with its variables and default page sizes
+    // (rate-limits/graphql-cost.ts); Apollo refuses one over the cost limit (graphql/cost-limit.ts).
     rateLimit(services.rateLimits, graphqlPoints),
     idempotency(services.idempotency, logger, { fingerprintBody: graphqlFingerprintBody }),
     expressMiddleware<GraphQLContext>(apollo, {
-      context: async ({ res }) => ({ caller: callerOf(res), services }),
+      context: async ({ res }) => createGraphQLContext(callerOf(res), services),
     }),
   );
 

@@ -1176,11 +1176,14 @@ export interface components {
          * @description Makes a retry safe: the first request with a key runs and its answer (status and body)
          *     is kept for 24 hours (`IDEMPOTENCY_TTL_SECONDS`); a retry with the same key and the same
          *     request (method, path and JSON body) gets that answer again, with
-         *     `Idempotent-Replayed: true`, and runs nothing. Keys belong to the owner (two owners'
-         *     identical keys are unrelated). The same key with a different request is a `422`
+         *     `Idempotent-Replayed: true`, and runs nothing. Keys belong to the credential that sent
+         *     them: the owner's API key and each browser session have their own (a session never gets
+         *     an answer the owner key was given, nor the other way round; two owners' identical keys
+         *     are unrelated). The same key with a different request is a `422`
          *     (`IDEMPOTENCY_KEY_REUSED`); while the first request is still running, a `409` with
-         *     `Retry-After: 1`. Answers with status `409`, `429` or `5xx` are not kept, so a retry runs
-         *     again. 1 to 255 visible ASCII characters (anything else is a `400`); a UUID is a good key.
+         *     `Retry-After: 1`. Answers with status `401`, `409`, `429` or `5xx` are not kept, so a
+         *     retry runs again. The request is remembered by a keyed hash (HMAC), never a plain hash of
+         *     its body. 1 to 255 visible ASCII characters (anything else is a `400`); a UUID is a good key.
          * @example 5f0c2b8e-7d1a-4c3e-9b6f-2a8d4e1c7b90
          */
         IdempotencyKey: string;
@@ -1344,11 +1347,14 @@ export interface operations {
                  * @description Makes a retry safe: the first request with a key runs and its answer (status and body)
                  *     is kept for 24 hours (`IDEMPOTENCY_TTL_SECONDS`); a retry with the same key and the same
                  *     request (method, path and JSON body) gets that answer again, with
-                 *     `Idempotent-Replayed: true`, and runs nothing. Keys belong to the owner (two owners'
-                 *     identical keys are unrelated). The same key with a different request is a `422`
+                 *     `Idempotent-Replayed: true`, and runs nothing. Keys belong to the credential that sent
+                 *     them: the owner's API key and each browser session have their own (a session never gets
+                 *     an answer the owner key was given, nor the other way round; two owners' identical keys
+                 *     are unrelated). The same key with a different request is a `422`
                  *     (`IDEMPOTENCY_KEY_REUSED`); while the first request is still running, a `409` with
-                 *     `Retry-After: 1`. Answers with status `409`, `429` or `5xx` are not kept, so a retry runs
-                 *     again. 1 to 255 visible ASCII characters (anything else is a `400`); a UUID is a good key.
+                 *     `Retry-After: 1`. Answers with status `401`, `409`, `429` or `5xx` are not kept, so a
+                 *     retry runs again. The request is remembered by a keyed hash (HMAC), never a plain hash of
+                 *     its body. 1 to 255 visible ASCII characters (anything else is a `400`); a UUID is a good key.
                  * @example 5f0c2b8e-7d1a-4c3e-9b6f-2a8d4e1c7b90
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1467,11 +1473,14 @@ export interface operations {
                  * @description Makes a retry safe: the first request with a key runs and its answer (status and body)
                  *     is kept for 24 hours (`IDEMPOTENCY_TTL_SECONDS`); a retry with the same key and the same
                  *     request (method, path and JSON body) gets that answer again, with
-                 *     `Idempotent-Replayed: true`, and runs nothing. Keys belong to the owner (two owners'
-                 *     identical keys are unrelated). The same key with a different request is a `422`
+                 *     `Idempotent-Replayed: true`, and runs nothing. Keys belong to the credential that sent
+                 *     them: the owner's API key and each browser session have their own (a session never gets
+                 *     an answer the owner key was given, nor the other way round; two owners' identical keys
+                 *     are unrelated). The same key with a different request is a `422`
                  *     (`IDEMPOTENCY_KEY_REUSED`); while the first request is still running, a `409` with
-                 *     `Retry-After: 1`. Answers with status `409`, `429` or `5xx` are not kept, so a retry runs
-                 *     again. 1 to 255 visible ASCII characters (anything else is a `400`); a UUID is a good key.
+                 *     `Retry-After: 1`. Answers with status `401`, `409`, `429` or `5xx` are not kept, so a
+                 *     retry runs again. The request is remembered by a keyed hash (HMAC), never a plain hash of
+                 *     its body. 1 to 255 visible ASCII characters (anything else is a `400`); a UUID is a good key.
                  * @example 5f0c2b8e-7d1a-4c3e-9b6f-2a8d4e1c7b90
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];

@@ -1,4 +1,4 @@
-/** GraphQL door of the audit trail: `Connection.events`, the same service call as the REST route. */
+/** GraphQL door of the audit trail: `Connection.events`, batched per page through the audit service. */
 import type { Resolvers } from '../graphql/generated/resolvers';
 import { AUDIT_EVENT_TYPES } from './audit-event.types';
 
@@ -17,8 +17,10 @@ export const auditResolvers: Resolvers = {
     GATEWAY: 'gateway',
   },
   Connection: {
+    // Batched: a page of connections reads its events in one statement (audit.loader.ts).
     events: (connection, args, ctx) =>
-      ctx.services.audit.listOfConnection(ctx.caller, connection.id, {
+      ctx.loaders.events.load({
+        connectionId: connection.id,
         limit: args.first ?? undefined,
         cursor: args.after ?? undefined,
         type: args.type ?? undefined,

@@ -8,6 +8,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { AppError, toPublicError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { COST_LIMIT_EXCEEDED } from './cost-limit';
 
 const REQUEST_ERRORS = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -17,6 +18,7 @@ const REQUEST_ERRORS = new Set([
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  COST_LIMIT_EXCEEDED,
 ]);
 
 export function formatError(logger: Logger) {

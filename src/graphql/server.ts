@@ -10,7 +10,9 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Config } from '../config';
 import type { Logger } from '../shared/logger';
 import type { GraphQLContext } from './context';
+import { costLimitPlugin } from './cost-limit';
 import { formatError } from './format-error';
+import { GRAPHQL_COST_WEIGHTS, GRAPHQL_LIMITS } from './limits';
 import { jitGateway } from './jit-executor';
 import { loadTypeDefs, resolvers } from './schema';
 
@@ -20,17 +22,7 @@ export interface GraphQLOptions {
   logger: Logger;
 }
 
-/** Limits sized for the operations in the schema with room to spare; see README "GraphQL limits". */
-export const GRAPHQL_LIMITS = {
-  maxDepth: 10,
-  maxAliases: 15,
-  maxTokens: 2_000,
-  maxDirectives: 20,
-  maxCost: 5_000,
-};
-
-/** graphql-armor's cost weights; the rate limiter charges operations by the same cost (rate-limits/graphql-cost.ts). */
-export const GRAPHQL_COST_WEIGHTS = { objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 };
+export { GRAPHQL_COST_WEIGHTS, GRAPHQL_LIMITS } from './limits';
 
 export function createApolloServer(options: GraphQLOptions): ApolloServer<GraphQLContext> {
   const armor = new ApolloArmor({
@@ -51,10 +43,13 @@ export function createApolloServer(options: GraphQLOptions): ApolloServer<GraphQ
     // main owns the signals and drains HTTP first; Apollo stopping on its own would race that.
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
+    // No automatic persisted queries: a hash sent without its document is refused
+    // (PERSISTED_QUERY_NOT_SUPPORTED), so every request is priced and limited from its own text.
+    persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     // No response is HTTP-cacheable (every one is per caller), and the cache-control plugin's
     // per-field hook was measurable on the hot path (README "Performance").
-    plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins, costLimitPlugin()],
     validationRules: protection.validationRules,
     // Over the limit is a syntax error: 400 with GRAPHQL_PARSE_FAILED, before validation or execution.
     parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },

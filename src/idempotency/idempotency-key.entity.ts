@@ -2,14 +2,18 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { Owner } from '../owners/owner.entity';
 
 /**
- * One Idempotency-Key of one owner: the request it was first used with (a fingerprint), and,
+ * One Idempotency-Key of one credential (an owner's API key, or one browser session): the request it was first used with (a fingerprint), and,
  * once that request finished, its answer (the body sealed, since it can carry an OAuth ticket).
  * While the first request runs, the row is locked (`lock_token`, `locked_until`); a lock that
  * outlives `locked_until` belonged to a crashed instance and may be taken over.
  */
 @Entity({ name: 'idempotency_keys' })
 export class IdempotencyKey {
-  @PrimaryColumn({ name: 'owner_id', type: 'uuid' })
+  /** `api_key:<id>` or `session:<id>`: whose key this is; answers are replayed to it alone. */
+  @PrimaryColumn({ type: 'varchar', length: 80 })
+  credential: string;
+
+  @Column({ name: 'owner_id', type: 'uuid' })
   ownerId: string;
 
   @ManyToOne(() => Owner, { onDelete: 'CASCADE' })
@@ -19,7 +23,10 @@ export class IdempotencyKey {
   @PrimaryColumn({ name: 'idempotency_key', type: 'varchar', length: 255 })
   idempotencyKey: string;
 
-  /** Hex SHA-256 over the method, the matched route and the canonical JSON body. */
+  /**
+   * Hex HMAC-SHA-256 (key derived from ENCRYPTION_KEY) of the SHA-256 over the method, the
+   * matched route and the canonical JSON body: no plain hash of a body that may hold a secret.
+   */
   @Column({ type: 'char', length: 64 })
   fingerprint: string;
 

@@ -10,9 +10,9 @@ import { callerOf } from '../http/auth.middleware';
 import { BadRequestError, ConflictError, IdempotencyKeyReusedError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import {
+  idempotencyScopeOf,
   isRetryableAnswer,
   isValidIdempotencyKey,
-  requestFingerprint,
   type CapturedResponse,
   type IdempotencyService,
 } from './idempotency.service';
@@ -21,7 +21,13 @@ export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
 /** GraphQL error codes whose answer is not kept (as the statuses isRetryableAnswer names). */
-const RETRYABLE_GRAPHQL_CODES = new Set(['INTERNAL', 'SERVICE_UNAVAILABLE', 'CONFLICT', 'RATE_LIMITED']);
+const RETRYABLE_GRAPHQL_CODES = new Set([
+  'INTERNAL',
+  'SERVICE_UNAVAILABLE',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'UNAUTHORIZED',
+]);
 
 export interface IdempotencyOptions {
   /** What of the request body the fingerprint covers (default: all of it). */
@@ -112,12 +118,13 @@ export function idempotency(
         { field: IDEMPOTENCY_HEADER, message: 'must be 1 to 255 visible ASCII characters' },
       ]);
     }
-    const { ownerId } = callerOf(res);
+    // Keys, and the answers kept under them, belong to the credential that sent them.
+    const scope = idempotencyScopeOf(callerOf(res));
     const route = `${req.baseUrl}${req.path}`.replace(/(.)\/+$/, '$1');
     const claim = await service.begin(
-      ownerId,
+      scope,
       key,
-      requestFingerprint(req.method, route, fingerprintBody(req)),
+      service.fingerprints(req.method, route, fingerprintBody(req)),
     );
     switch (claim.kind) {
       case 'reused':
@@ -136,8 +143,8 @@ export function idempotency(
       case 'run':
         captureAnswer(res, async (response) => {
           try {
-            if (isRetryable(response)) await service.release(ownerId, key, claim.lockToken);
-            else await service.complete(ownerId, key, claim.lockToken, response);
+            if (isRetryable(response)) await service.release(scope, key, claim.lockToken);
+            else await service.complete(scope, key, claim.lockToken, response);
           } catch (err) {
             // The answer still goes out; the key stays locked until its lock expires.
             logger.warn({ err }, 'idempotency key could not be stored');

@@ -1,6 +1,7 @@
 /** Idempotency keys in PostgreSQL; see idempotency-key.entity.ts. Times are the database's. */
 import type { DataSource } from 'typeorm';
 import type { Sealed } from '../shared/crypto/cipher';
+import type { IdempotencyScope } from './idempotency.service';
 
 export interface StoredKey {
   fingerprint: string;
@@ -26,7 +27,7 @@ export class IdempotencyRepository {
    * whose lock ran out (its instance crashed).
    */
   async claim(
-    ownerId: string,
+    scope: IdempotencyScope,
     key: string,
     fingerprint: string,
     lockToken: string,
@@ -35,9 +36,9 @@ export class IdempotencyRepository {
   ): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `INSERT INTO idempotency_keys AS k
-         (owner_id, idempotency_key, fingerprint, lock_token, locked_until, expires_at)
-       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), now() + make_interval(secs => $6))
-       ON CONFLICT (owner_id, idempotency_key) DO UPDATE
+         (credential, idempotency_key, owner_id, fingerprint, lock_token, locked_until, expires_at)
+       VALUES ($1, $2, $7, $3, $4, now() + make_interval(secs => $5), now() + make_interval(secs => $6))
+       ON CONFLICT (credential, idempotency_key) DO UPDATE
          SET fingerprint = EXCLUDED.fingerprint, lock_token = EXCLUDED.lock_token,
              locked_until = EXCLUDED.locked_until, expires_at = EXCLUDED.expires_at,
              response_status = NULL, response_content_type = NULL, response_body = NULL,
@@ -46,12 +47,12 @@ export class IdempotencyRepository {
             OR (k.response_status IS NULL AND k.locked_until <= now()
                 AND k.fingerprint = EXCLUDED.fingerprint)
        RETURNING 1 AS claimed`,
-      [ownerId, key, fingerprint, lockToken, lockSeconds, ttlSeconds],
+      [scope.credential, key, fingerprint, lockToken, lockSeconds, ttlSeconds, scope.ownerId],
     );
     return rows.length === 1;
   }
 
-  async findLive(ownerId: string, key: string): Promise<StoredKey | undefined> {
+  async findLive(scope: IdempotencyScope, key: string): Promise<StoredKey | undefined> {
     const rows: {
       fingerprint: string;
       response_status: number | null;
@@ -60,8 +61,8 @@ export class IdempotencyRepository {
     }[] = await this.dataSource.query(
       `SELECT fingerprint, response_status, response_content_type, response_body
          FROM idempotency_keys
-        WHERE owner_id = $1 AND idempotency_key = $2 AND expires_at > now()`,
-      [ownerId, key],
+        WHERE credential = $1 AND idempotency_key = $2 AND expires_at > now()`,
+      [scope.credential, key],
     );
     const row = rows[0];
     return (
@@ -75,21 +76,26 @@ export class IdempotencyRepository {
   }
 
   /** Stores the answer, if the lock is still this caller's. */
-  async complete(ownerId: string, key: string, lockToken: string, response: StoredResponse): Promise<void> {
+  async complete(
+    scope: IdempotencyScope,
+    key: string,
+    lockToken: string,
+    response: StoredResponse,
+  ): Promise<void> {
     await this.dataSource.query(
       `UPDATE idempotency_keys
           SET response_status = $4, response_content_type = $5, response_body = $6,
               lock_token = NULL, locked_until = NULL
-        WHERE owner_id = $1 AND idempotency_key = $2 AND lock_token = $3`,
-      [ownerId, key, lockToken, response.status, response.contentType, response.body],
+        WHERE credential = $1 AND idempotency_key = $2 AND lock_token = $3`,
+      [scope.credential, key, lockToken, response.status, response.contentType, response.body],
     );
   }
 
   /** Forgets the key (an answer not worth keeping), if the lock is still this caller's. */
-  async release(ownerId: string, key: string, lockToken: string): Promise<void> {
+  async release(scope: IdempotencyScope, key: string, lockToken: string): Promise<void> {
     await this.dataSource.query(
-      `DELETE FROM idempotency_keys WHERE owner_id = $1 AND idempotency_key = $2 AND lock_token = $3`,
-      [ownerId, key, lockToken],
+      `DELETE FROM idempotency_keys WHERE credential = $1 AND idempotency_key = $2 AND lock_token = $3`,
+      [scope.credential, key, lockToken],
     );
   }
 

@@ -1,12 +1,21 @@
 /**
- * What a GraphQL operation costs in rate-limit points. The cost is graphql-armor's (the one
- * GRAPHQL_LIMITS.maxCost bounds), computed the same way over the parsed document: a scalar field
- * costs `scalarCost` (1); a field with a selection costs `objectCost` (2) plus `depthCostFactor`
- * (1.5) times the cost of each child, all multiplied by a literal `first`/`last` argument; a
- * fragment spread costs 1 plus 1.5 times its fragment's cost; `__schema` costs nothing.
+ * What a GraphQL operation costs, in cost units and rate-limit points. The weights are
+ * graphql-armor's (GRAPHQL_COST_WEIGHTS): a scalar field costs `scalarCost` (1); a field with a
+ * selection costs `objectCost` (2) plus `depthCostFactor` (1.5) times the cost of each child, all
+ * multiplied by its page size; a fragment spread costs 1 plus 1.5 times its fragment's cost;
+ * `__schema` costs nothing.
  *
- * Points charged: max(1, ceil(cost / GRAPHQL_COST_PER_POINT)). A document that does not parse,
- * or names no operation it has, costs 1 point (Apollo then refuses it).
+ * The page size is the one the server will use, however the document spells it (security.md
+ * promise 14): a literal `first`/`last`; a variable's value, or its declared default when the
+ * request gives none; the field's server default (50) when the argument is left out or null; the
+ * largest page (100) when a variable's value is not a whole number (GraphQL refuses it anyway).
+ * Fields that take a page size: PAGED_FIELDS. Persisted-query hashes without their document are
+ * refused by Apollo (`persistedQueries: false`), so every priced request carries its document.
+ *
+ * A document over GRAPHQL_LIMITS.maxCost is charged 1 point and refused before it runs
+ * (graphql/cost-limit.ts: 400 BAD_REQUEST, reason COST_LIMIT_EXCEEDED); graphql-armor's own limit,
+ * which sees only literals, stays as a first guard. Points charged: max(1, ceil(cost / GRAPHQL_COST_PER_POINT)). A document that does not
+ * parse, or names no operation it has, costs 1 point (Apollo then refuses it).
  */
 import {
   Kind,
@@ -15,22 +24,71 @@ import {
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type SelectionNode,
+  type ValueNode,
 } from 'graphql';
 import type { Request } from 'express';
-import { GRAPHQL_COST_WEIGHTS, GRAPHQL_LIMITS } from '../graphql/server';
+import { DEFAULT_EVENTS_PAGE_SIZE, MAX_EVENTS_PAGE_SIZE } from '../audit/audit.service';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../connections/connection.service';
+import { GRAPHQL_COST_WEIGHTS, GRAPHQL_LIMITS } from '../graphql/limits';
 
 /** Cost units per rate-limit point: an operation costing up to 100 spends 1 point. */
 export const GRAPHQL_COST_PER_POINT = 100;
 
-/** Points of recently seen documents (by operation name and text); the oldest go first. */
+/**
+ * The schema's fields that take a page size (`first`), by field name, with the page size the
+ * server uses when none is given and the largest it accepts. A test holds this to the schema.
+ */
+export const PAGED_FIELDS: ReadonlyMap<string, { default: number; max: number }> = new Map([
+  ['connections', { default: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE }],
+  ['events', { default: DEFAULT_EVENTS_PAGE_SIZE, max: MAX_EVENTS_PAGE_SIZE }],
+]);
+
+/** Parsed documents of recently seen queries (by text); the oldest go first. */
 const CACHE_ENTRIES = 500;
-/** Longer documents are priced every time (parsing is bounded by maxTokens), keeping the cache small. */
+/** Longer documents are parsed every time (parsing is bounded by maxTokens), keeping the cache small. */
 const CACHE_MAX_QUERY_LENGTH = 4_096;
-const cache = new Map<string, number>();
+const cache = new Map<string, DocumentNode | null>();
 
 type CostNode = SelectionNode | FragmentDefinitionNode;
+type Variables = Record<string, unknown>;
 
-function costOf(document: DocumentNode, operation: OperationDefinitionNode): number {
+/** The page size a `first`/`last` argument (or its absence) stands for; undefined when the field is not paged. */
+function pageSizeOf(
+  fieldName: string,
+  value: ValueNode | undefined,
+  operation: OperationDefinitionNode,
+  variables: Variables,
+): number | undefined {
+  const paged = PAGED_FIELDS.get(fieldName);
+  let given: unknown;
+  if (value?.kind === Kind.INT) {
+    return Math.max(Number(value.value) || 1, 1);
+  } else if (value?.kind === Kind.VARIABLE) {
+    const name = value.name.value;
+    if (Object.prototype.hasOwnProperty.call(variables, name)) {
+      given = variables[name];
+    } else {
+      const declared = operation.variableDefinitions?.find((d) => d.variable.name.value === name);
+      const fallback = declared?.defaultValue;
+      given = fallback?.kind === Kind.INT ? Number(fallback.value) : fallback ? Number.NaN : null;
+    }
+  } else if (value !== undefined && value.kind !== Kind.NULL) {
+    given = Number.NaN;
+  } else {
+    given = null;
+  }
+  if (given === null || given === undefined) return paged?.default;
+  if (typeof given === 'number' && Number.isInteger(given)) return Math.max(given, 1);
+  // Not a whole number: GraphQL refuses it; price it as the largest page.
+  return paged ? paged.max : 1;
+}
+
+/** The cost of `operation` of `document` with these variables (the cost limit's figure too). */
+export function operationCost(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Variables,
+): number {
   const { objectCost, scalarCost, depthCostFactor } = GRAPHQL_COST_WEIGHTS;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -57,7 +115,7 @@ function costOf(document: DocumentNode, operation: OperationDefinitionNode): num
     let multiplier = 1;
     if (node.kind === Kind.FIELD) {
       const pageSize = node.arguments?.find((arg) => arg.name.value === 'first' || arg.name.value === 'last');
-      if (pageSize?.value.kind === Kind.INT) multiplier = Math.max(Number(pageSize.value.value) || 1, 1);
+      multiplier = pageSizeOf(node.name.value, pageSize?.value, operation, variables) ?? 1;
     }
     for (const child of node.selectionSet.selections) cost += depthCostFactor * nodeCost(child);
     return cost * multiplier;
@@ -66,14 +124,33 @@ function costOf(document: DocumentNode, operation: OperationDefinitionNode): num
   return operation.selectionSet.selections.reduce((sum, child) => sum + nodeCost(child), 0);
 }
 
-/** The cost of the operation `operationName` (or the only one) of `query`; undefined when there is none. */
-export function graphqlCost(query: string, operationName: string | undefined): number | undefined {
-  let document: DocumentNode;
+function parsed(query: string): DocumentNode | null {
+  const cached = cache.get(query);
+  if (cached !== undefined) return cached;
+  let document: DocumentNode | null;
   try {
-    document = parse(query, { maxTokens: GRAPHQL_LIMITS.maxTokens });
+    document = parse(query, { maxTokens: GRAPHQL_LIMITS.maxTokens, noLocation: true });
   } catch {
-    return undefined;
+    document = null;
   }
+  if (query.length <= CACHE_MAX_QUERY_LENGTH) {
+    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+    cache.set(query, document);
+  }
+  return document;
+}
+
+/**
+ * The cost of the operation `operationName` (or the only one) of `query` with these variables;
+ * undefined when the document does not parse or has no such operation.
+ */
+export function graphqlCost(
+  query: string,
+  operationName: string | undefined,
+  variables: Variables = {},
+): number | undefined {
+  const document = parsed(query);
+  if (!document) return undefined;
   const operations = document.definitions.filter(
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
   );
@@ -82,25 +159,43 @@ export function graphqlCost(query: string, operationName: string | undefined): n
     : operations.length === 1
       ? operations[0]
       : undefined;
-  return operation && costOf(document, operation);
+  return operation && operationCost(document, operation, variables);
 }
 
-/** Points to charge for a GraphQL request (POST body or GET query string). */
-export function graphqlPoints(req: Request): number {
+/** The cost of a GraphQL request (POST body or GET query string); undefined when it has no usable document. */
+export function graphqlRequestCost(req: Request): number | undefined {
+  let cost: number | undefined;
   const source: unknown = req.method === 'GET' ? req.query : req.body;
-  if (typeof source !== 'object' || source === null) return 1;
-  const { query, operationName } = source as { query?: unknown; operationName?: unknown };
-  if (typeof query !== 'string') return 1;
-  const name = typeof operationName === 'string' ? operationName : undefined;
-  const cacheKey = `${name ?? ''}\n${query}`;
-  let points = cache.get(cacheKey);
-  if (points === undefined) {
-    const cost = graphqlCost(query, name);
-    points = cost === undefined ? 1 : Math.max(1, Math.ceil(cost / GRAPHQL_COST_PER_POINT));
-    if (query.length <= CACHE_MAX_QUERY_LENGTH) {
-      if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-      cache.set(cacheKey, points);
+  if (typeof source === 'object' && source !== null) {
+    const { query, operationName } = source as { query?: unknown; operationName?: unknown };
+    let { variables } = source as { variables?: unknown };
+    if (typeof variables === 'string') {
+      try {
+        variables = JSON.parse(variables) as unknown;
+      } catch {
+        variables = undefined;
+      }
+    }
+    if (typeof query === 'string') {
+      cost = graphqlCost(
+        query,
+        typeof operationName === 'string' ? operationName : undefined,
+        typeof variables === 'object' && variables !== null && !Array.isArray(variables)
+          ? (variables as Variables)
+          : {},
+      );
     }
   }
-  return points;
+  return cost;
+}
+
+/**
+ * Points to charge for a GraphQL request. A document over the cost limit is charged 1 point, as
+ * one that does not parse: Apollo's cost-limit plugin refuses it, and its price would otherwise be a
+ * 429 whose Retry-After no wait could satisfy.
+ */
+export function graphqlPoints(req: Request): number {
+  const cost = graphqlRequestCost(req);
+  if (cost === undefined || cost > GRAPHQL_LIMITS.maxCost) return 1;
+  return Math.max(1, Math.ceil(cost / GRAPHQL_COST_PER_POINT));
 }

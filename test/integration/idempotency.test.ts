@@ -3,10 +3,9 @@
  * POST /graphql (README "Idempotency"): replay across instances, exactly one execution, 422 on a
  * reused key, 409 while the first run is in progress, per-owner scope, expiry, and sealed storage.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { requestFingerprint } from '../../src/idempotency/idempotency.service';
-import { testDatabaseUrl } from '../support/env';
+import { TEST_ENCRYPTION_KEY, testDatabaseUrl } from '../support/env';
 import { gqlRaw } from '../support/graphql';
 import { client, type HttpResponse } from '../support/http';
 import { startGateway, type TestGateway } from '../support/gateway';
@@ -53,6 +52,14 @@ describe('Idempotency-Key', () => {
       [ownerId, slug],
     );
     return Number(rows[0]!.n);
+  }
+
+  /** The credential column of an owner's (only) API key. */
+  async function credentialOf(ownerId: string): Promise<string> {
+    const rows: { id: string }[] = await a.dataSource.query('SELECT id FROM api_keys WHERE owner_id = $1', [
+      ownerId,
+    ]);
+    return `api_key:${rows[0]!.id}`;
   }
 
   async function storedKey(ownerId: string, key: string) {
@@ -197,11 +204,13 @@ describe('Idempotency-Key', () => {
   describe('in progress', () => {
     async function insertInProgress(ownerId: string, key: string, fingerprint: string, lockedFor: string) {
       await a.dataSource.query(
-        `INSERT INTO idempotency_keys (owner_id, idempotency_key, fingerprint, lock_token, locked_until, expires_at)
-         VALUES ($1, $2, $3, $4, now() + $5::interval, now() + interval '1 day')`,
-        [ownerId, key, fingerprint, randomUUID(), lockedFor],
+        `INSERT INTO idempotency_keys (credential, owner_id, idempotency_key, fingerprint, lock_token, locked_until, expires_at)
+         VALUES ($1, $2, $3, $4, $5, now() + $6::interval, now() + interval '1 day')`,
+        [await credentialOf(ownerId), ownerId, key, fingerprint, randomUUID(), lockedFor],
       );
     }
+    const requestFingerprint = (method: string, route: string, body: unknown) =>
+      a.services.idempotency.fingerprints(method, route, body)[0]!;
 
     it('answers 409 CONFLICT with Retry-After: 1 while the first request holds the key', async () => {
       const o = await owner();
@@ -354,6 +363,130 @@ describe('Idempotency-Key', () => {
     });
   });
 
+  describe('per credential (issue 11, item 3)', () => {
+    const createSession = `mutation CreateSession($input: CreateSessionInput!) {
+      createSession(input: $input) { token session { id allowedConnectors } }
+    }`;
+    const createWebhook = `mutation CreateWebhook($input: CreateWebhookEndpointInput!) {
+      createWebhookEndpoint(input: $input) { secret webhook { id } }
+    }`;
+    const connect = `mutation Connect($input: ConnectInput!) {
+      connect(input: $input) { created connection { id connectorSlug } }
+    }`;
+
+    async function restrictedSession(apiKey: string): Promise<string> {
+      const res = await client(a.baseUrl, apiKey).post('/api/v1/sessions', { allowedConnectors: ['openai'] });
+      expect(res.status).toBe(201);
+      return res.body.token;
+    }
+
+    it("a session restricted to one connector replaying the owner key's Idempotency-Key and body runs its own request: never the key's session token, webhook secret or a connection outside its connectors", async () => {
+      const o = await owner();
+      const session = await restrictedSession(o.apiKey);
+      const cases: { request: unknown; secretOf: (body: any) => string }[] = [
+        {
+          request: { query: createSession, variables: { input: {} } },
+          secretOf: (body) => body.data.createSession.token,
+        },
+        {
+          request: { query: createWebhook, variables: { input: { url: 'https://hooks.example.com/in' } } },
+          secretOf: (body) => body.data.createWebhookEndpoint.secret,
+        },
+        {
+          request: { query: connect, variables: { input: { connectorSlug: 'twilio' } } },
+          secretOf: (body) => body.data.connect.connection.id,
+        },
+      ];
+      for (const { request, secretOf } of cases) {
+        const key = randomUUID();
+        const byKey = await gqlRaw(a.baseUrl, o.apiKey, request, { 'idempotency-key': key });
+        expect(byKey.body.errors).toBeUndefined();
+        const secret = secretOf(byKey.body);
+        const bySession = await gqlRaw(b.baseUrl, session, request, { 'idempotency-key': key });
+        expect(bySession.headers.get('idempotent-replayed')).toBeNull();
+        expect(bySession.text).not.toContain(secret);
+        expect(bySession.body.errors?.[0]?.extensions?.code).toMatch(/^(UNAUTHORIZED|BAD_REQUEST)$/);
+      }
+      // REST too: the key's twilio connection is not handed to a session limited to openai.
+      const key = randomUUID();
+      const byKey = await o.onA.post('/api/v1/connections', { connectorSlug: 'twilio' }, withKey(key));
+      expect([200, 201]).toContain(byKey.status);
+      const bySession = await client(b.baseUrl, session).post(
+        '/api/v1/connections',
+        { connectorSlug: 'twilio' },
+        withKey(key),
+      );
+      expect(bySession.headers.get('idempotent-replayed')).toBeNull();
+      expect(bySession.status).toBe(400);
+      expect(bySession.text).not.toContain(byKey.body.connection.id);
+    });
+
+    it("a session's UNAUTHORIZED answer is not kept: the owner key then runs the same key and body itself", async () => {
+      const o = await owner();
+      const session = await restrictedSession(o.apiKey);
+      const key = randomUUID();
+      const request = { query: createSession, variables: { input: { allowedConnectors: ['openai'] } } };
+      const bySession = await gqlRaw(a.baseUrl, session, request, { 'idempotency-key': key });
+      expect(bySession.body.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
+      const rows: unknown[] = await a.dataSource.query(
+        'SELECT 1 FROM idempotency_keys WHERE owner_id = $1 AND idempotency_key = $2',
+        [o.ownerId, key],
+      );
+      expect(rows).toEqual([]);
+      const byKey = await gqlRaw(b.baseUrl, o.apiKey, request, { 'idempotency-key': key });
+      expect(byKey.headers.get('idempotent-replayed')).toBeNull();
+      expect(byKey.body.errors).toBeUndefined();
+      expect((byKey.body.data as any).createSession.token).toMatch(/^alm_sess_/);
+    });
+
+    it('keeps no plain SHA-256 of a body that holds a secret: the fingerprint is keyed', async () => {
+      const o = await owner();
+      const id: string = (await o.onA.post('/api/v1/connections', { connectorSlug: 'openai' })).body
+        .connection.id;
+      const key = randomUUID();
+      const body = { credentials: { apiKey: openaiKey() } };
+      const route = `/api/v1/connections/${id}/credentials`;
+      expect((await o.onA.post(route, body, withKey(key))).status).toBe(200);
+      const stored = await storedKey(o.ownerId, key);
+      const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+      expect(stored!.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+      for (const plain of [
+        sha(JSON.stringify(['POST', route, body])),
+        sha(JSON.stringify(body)),
+        sha(body.credentials.apiKey),
+      ])
+        expect(stored!.fingerprint).not.toBe(plain);
+      // The same request still replays (the keyed fingerprint is stable).
+      expect((await o.onB.post(route, body, withKey(key))).headers.get('idempotent-replayed')).toBe('true');
+    });
+  });
+
+  describe('across a key rotation', () => {
+    it('a retry on an instance with a new ENCRYPTION_KEY (the old one in ENCRYPTION_KEYS_PREVIOUS) still replays', async () => {
+      const rotated = await startGateway({
+        env: {
+          ...GITHUB,
+          ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+          ENCRYPTION_KEYS_PREVIOUS: TEST_ENCRYPTION_KEY,
+        },
+      });
+      try {
+        const o = await owner();
+        const key = randomUUID();
+        const first = await o.onA.post('/api/v1/connections', { connectorSlug: 'openai' }, withKey(key));
+        expect(first.status).toBe(201);
+        const retry = await client(rotated.baseUrl, o.apiKey).post(
+          '/api/v1/connections',
+          { connectorSlug: 'openai' },
+          withKey(key),
+        );
+        expectReplayOf(retry, first);
+      } finally {
+        await rotated.close();
+      }
+    });
+  });
+
   describe('expiry', () => {
     let short: TestGateway;
     beforeAll(async () => {
@@ -383,9 +516,9 @@ describe('Idempotency-Key', () => {
       try {
         const { apiKey, ownerId } = await fresh.newOwner('idem-prune');
         await fresh.dataSource.query(
-          `INSERT INTO idempotency_keys (owner_id, idempotency_key, fingerprint, response_status, expires_at)
-           VALUES ($1, 'expired-key', $2, 201, now() - interval '1 second')`,
-          [ownerId, '0'.repeat(64)],
+          `INSERT INTO idempotency_keys (credential, owner_id, idempotency_key, fingerprint, response_status, expires_at)
+           VALUES ($1, $2, 'expired-key', $3, 201, now() - interval '1 second')`,
+          [await credentialOf(ownerId), ownerId, '0'.repeat(64)],
         );
         const res = await client(fresh.baseUrl, apiKey).post(
           '/api/v1/connections',

@@ -182,6 +182,70 @@ describe('security: input handling', () => {
     });
   });
 
+  /** Nesting as deep as BODY_LIMIT_BYTES (100 KiB) allows; the connection id is filled in by `at`. */
+  const deepArray = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+  const CONNECTION = ':connection';
+  const deeplyNested: [string, string, string][] = [
+    ['a REST body that is a nested array', '/api/v1/connections', deepArray(50_000)],
+    [
+      'a REST label that is a nested array',
+      '/api/v1/connections',
+      `{"connectorSlug":"openai","label":${deepArray(49_000)}}`,
+    ],
+    [
+      'a REST body of nested objects',
+      '/api/v1/connections',
+      `${'{"a":'.repeat(17_000)}1${'}'.repeat(17_000)}`,
+    ],
+    [
+      'a REST credential that is a nested array',
+      `/api/v1/connections/${CONNECTION}/credentials`,
+      `{"credentials":{"apiKey":${deepArray(49_000)}}}`,
+    ],
+    [
+      'a GraphQL input field that is a nested array',
+      '/graphql',
+      `{"query":"mutation C($input: ConnectInput!) { connect(input: $input) { created } }","variables":{"input":{"connectorSlug":"openai","label":${deepArray(49_000)}}}}`,
+    ],
+    [
+      'a GraphQL JSONObject credential that is a nested array',
+      '/graphql',
+      `{"query":"mutation S($id: ID!, $c: JSONObject!) { submitCredentials(input: {connectionId: $id, credentials: $c}) { connection { id } } }","variables":{"id":"${CONNECTION}","c":{"apiKey":${deepArray(49_000)}}}}`,
+    ],
+    [
+      'an unused GraphQL variable that is a nested array',
+      '/graphql',
+      `{"query":"{ connectors { slug } }","variables":{"x":${deepArray(49_000)}}}`,
+    ],
+  ];
+
+  describe('deeply nested JSON with an Idempotency-Key (issue 11, item 8)', () => {
+    const at = (text: string) => text.split(CONNECTION).join(connectionId);
+
+    it.each(deeplyNested)('answers %s as it does without the key (never 500)', async (_name, path, raw) => {
+      const without = await call(gw, 'POST', at(path), { raw: at(raw), headers: JSON_TYPE });
+      const withKey = await call(gw, 'POST', at(path), {
+        raw: at(raw),
+        headers: { ...JSON_TYPE, 'idempotency-key': `deep-${Math.random()}` },
+      });
+      expect(without.status).toBeLessThan(500);
+      expect(withKey.status).toBe(without.status);
+      expect(withKey.text).toBe(without.text);
+    });
+
+    it('answers the nested REST bodies and the GraphQL input field with a 400 BAD_REQUEST', async () => {
+      for (const [name, path, raw] of deeplyNested.slice(0, 5)) {
+        const res = await call(gw, 'POST', at(path), {
+          raw: at(raw),
+          headers: { ...JSON_TYPE, 'idempotency-key': `deep-${Math.random()}` },
+        });
+        expect([name, res.status]).toEqual([name, 400]);
+        const code = path === '/graphql' ? res.body.errors[0].extensions.code : res.body.error.code;
+        expect([name, code]).toEqual([name, 'BAD_REQUEST']);
+      }
+    });
+  });
+
   describe('a burst of odd requests', () => {
     const long = 'a'.repeat(3000);
     const burst: [string, string, RequestOptions][] = [
@@ -278,6 +342,15 @@ describe('security: input handling', () => {
       ],
       ['POST', '/graphql', { raw: '{"query":', headers: JSON_TYPE }],
       ['POST', '/graphql', { raw: '{ connectors { slug } }', headers: { 'content-type': 'text/plain' } }],
+      // Deeply nested JSON (within the body limit) with an Idempotency-Key, whose fingerprint walks it.
+      ...deeplyNested.map(([, path, raw]): [string, string, RequestOptions] => [
+        'POST',
+        path.replace(CONNECTION, RANDOM_ID),
+        {
+          raw: raw.replace(CONNECTION, RANDOM_ID),
+          headers: { ...JSON_TYPE, 'idempotency-key': `deep-${Math.random()}` },
+        },
+      ]),
     ];
 
     it(`never answers 500 to any of ${burst.length} odd requests, and leaves no stray row`, async () => {

@@ -225,3 +225,23 @@ describe('SecretCipher context binding', () => {
     );
   });
 });
+
+describe('derived keys', () => {
+  it('derives one stable 32-byte key per purpose, unlike the encryption key and unlike each other', () => {
+    const cipher = new SecretCipher(KEY_A);
+    const mac = cipher.derivedKey('idempotency-fingerprint');
+    expect(mac).toHaveLength(32);
+    expect(mac.equals(new SecretCipher(KEY_A).derivedKey('idempotency-fingerprint'))).toBe(true);
+    expect(mac.equals(KEY_A)).toBe(false);
+    expect(mac.equals(cipher.derivedKey('another-purpose'))).toBe(false);
+    expect(mac.equals(new SecretCipher(KEY_B).derivedKey('idempotency-fingerprint'))).toBe(false);
+  });
+
+  it("lists the purpose's key under every configured key, the current one first", () => {
+    const rotated = new SecretCipher(KEY_B, [KEY_A]);
+    const keys = rotated.derivedKeys('p');
+    expect(keys).toHaveLength(2);
+    expect(keys[0]!.equals(new SecretCipher(KEY_B).derivedKey('p'))).toBe(true);
+    expect(keys[1]!.equals(new SecretCipher(KEY_A).derivedKey('p'))).toBe(true);
+  });
+});

@@ -9,6 +9,7 @@ import { Webhooks1795900100000 } from './1795900100000-Webhooks';
 import { RateLimitsAndIdempotency1795900200000 } from './1795900200000-RateLimitsAndIdempotency';
 import { AuditRetention1795900300000 } from './1795900300000-AuditRetention';
 import { OAuthFlowConfirm1796000100000 } from './1796000100000-OAuthFlowConfirm';
+import { IdempotencyPerCredential1796000200000 } from './1796000200000-IdempotencyPerCredential';
 import { TokenVersion1796000400000 } from './1796000400000-TokenVersion';
 
 /** Migrations in the order they apply. New ones come from `npm run migration:generate`. */
@@ -23,5 +24,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   RateLimitsAndIdempotency1795900200000,
   AuditRetention1795900300000,
   OAuthFlowConfirm1796000100000,
+  IdempotencyPerCredential1796000200000,
   TokenVersion1796000400000,
 ];

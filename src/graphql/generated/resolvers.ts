@@ -120,7 +120,11 @@ export type Connection = {
   connectorSlug: Scalars['String']['output'];
   /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
-  /** The connection's audit trail, newest first: every change and every runtime credential read. */
+  /**
+   * The connection's audit trail, newest first: every change and every runtime credential read.
+   * For a page of connections, the trails are read together (one database statement per page);
+   * the price multiplies: `connections(first: 100)` with `events(first: 100)` is over the cost limit.
+   */
   events: ConnectionEventList;
   /** OAuth: when the stored access token expires (it is refreshed before then); null otherwise or when the provider did not say. */
   expiresAt: Maybe<Scalars['DateTime']['output']>;
@@ -362,10 +366,12 @@ export type Mutation = {
    * or submit credentials.
    *
    * Retries are safe with an `Idempotency-Key` HTTP header (1 to 255 visible ASCII characters,
-   * kept 24 hours per owner): the same key with the same query, variables and operation name
-   * gets the first answer again (header `Idempotent-Replayed: true`), running nothing; with a
-   * different request it is refused (`IDEMPOTENCY_KEY_REUSED`, HTTP 422); while the first is still
-   * running, `CONFLICT` (HTTP 409, `Retry-After: 1`).
+   * kept 24 hours per credential: the owner's API key and each browser session have their own):
+   * the same key with the same query, variables and operation name from the same credential gets
+   * the first answer again (header `Idempotent-Replayed: true`), running nothing; with a different
+   * request it is refused (`IDEMPOTENCY_KEY_REUSED`, HTTP 422); while the first is still running,
+   * `CONFLICT` (HTTP 409, `Retry-After: 1`). `UNAUTHORIZED`, `CONFLICT`, `RATE_LIMITED` and
+   * `INTERNAL` answers are not kept.
    */
   connect: ConnectPayload;
   /**
@@ -472,10 +478,14 @@ export type PageInfo = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
- * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
- * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
- * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
+ * Rate limits: every operation is charged to the caller's API key or session, by its cost: 1 per
+ * scalar field, 2 per object field plus 1.5 times its children, times its page size — `first`
+ * however it is spelled: a literal, a variable's value (or its declared default), or, left out or
+ * null, the server's default (50). max(1, ceil(cost / 100)) points. An operation costing more than
+ * 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
+ * `COST_LIMIT_EXCEEDED`, charged 1 point). Automatic persisted queries are off: a hash sent without
+ * its document gets `PERSISTED_QUERY_NOT_SUPPORTED`. The answer carries the `RateLimit-Policy` and
+ * `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
  * `errors[0].extensions.code` `RATE_LIMITED`.
  */
 export type Query = {
@@ -501,10 +511,14 @@ export type Query = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
- * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
- * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
- * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
+ * Rate limits: every operation is charged to the caller's API key or session, by its cost: 1 per
+ * scalar field, 2 per object field plus 1.5 times its children, times its page size — `first`
+ * however it is spelled: a literal, a variable's value (or its declared default), or, left out or
+ * null, the server's default (50). max(1, ceil(cost / 100)) points. An operation costing more than
+ * 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
+ * `COST_LIMIT_EXCEEDED`, charged 1 point). Automatic persisted queries are off: a hash sent without
+ * its document gets `PERSISTED_QUERY_NOT_SUPPORTED`. The answer carries the `RateLimit-Policy` and
+ * `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
  * `errors[0].extensions.code` `RATE_LIMITED`.
  */
 export type QueryConnectionArgs = {
@@ -517,10 +531,14 @@ export type QueryConnectionArgs = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
- * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
- * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
- * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
+ * Rate limits: every operation is charged to the caller's API key or session, by its cost: 1 per
+ * scalar field, 2 per object field plus 1.5 times its children, times its page size — `first`
+ * however it is spelled: a literal, a variable's value (or its declared default), or, left out or
+ * null, the server's default (50). max(1, ceil(cost / 100)) points. An operation costing more than
+ * 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
+ * `COST_LIMIT_EXCEEDED`, charged 1 point). Automatic persisted queries are off: a hash sent without
+ * its document gets `PERSISTED_QUERY_NOT_SUPPORTED`. The answer carries the `RateLimit-Policy` and
+ * `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
  * `errors[0].extensions.code` `RATE_LIMITED`.
  */
 export type QueryConnectionsArgs = {
@@ -536,10 +554,14 @@ export type QueryConnectionsArgs = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
- * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
- * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
- * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
+ * Rate limits: every operation is charged to the caller's API key or session, by its cost: 1 per
+ * scalar field, 2 per object field plus 1.5 times its children, times its page size — `first`
+ * however it is spelled: a literal, a variable's value (or its declared default), or, left out or
+ * null, the server's default (50). max(1, ceil(cost / 100)) points. An operation costing more than
+ * 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
+ * `COST_LIMIT_EXCEEDED`, charged 1 point). Automatic persisted queries are off: a hash sent without
+ * its document gets `PERSISTED_QUERY_NOT_SUPPORTED`. The answer carries the `RateLimit-Policy` and
+ * `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
  * `errors[0].extensions.code` `RATE_LIMITED`.
  */
 export type QueryConnectorArgs = {
@@ -552,10 +574,14 @@ export type QueryConnectorArgs = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
- * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
- * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
- * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
+ * Rate limits: every operation is charged to the caller's API key or session, by its cost: 1 per
+ * scalar field, 2 per object field plus 1.5 times its children, times its page size — `first`
+ * however it is spelled: a literal, a variable's value (or its declared default), or, left out or
+ * null, the server's default (50). max(1, ceil(cost / 100)) points. An operation costing more than
+ * 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
+ * `COST_LIMIT_EXCEEDED`, charged 1 point). Automatic persisted queries are off: a hash sent without
+ * its document gets `PERSISTED_QUERY_NOT_SUPPORTED`. The answer carries the `RateLimit-Policy` and
+ * `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
  * `errors[0].extensions.code` `RATE_LIMITED`.
  */
 export type QueryConnectorsArgs = {

@@ -6,7 +6,7 @@
  * Sealed form: `v1.<keyId>.<nonce>.<ciphertext+tag>` (base64url parts). The key id is derived
  * from the key itself, so ENCRYPTION_KEYS_PREVIOUS needs no ids written beside it.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 const NONCE_BYTES = 12;
@@ -83,6 +83,25 @@ export class SecretCipher {
     } catch {
       throw new CipherError('sealed value failed authentication (wrong key, row or field, or tampered)');
     }
+  }
+
+  /**
+   * A 32-byte key for one purpose (an HMAC, say), derived from the current encryption key with
+   * HKDF-SHA-256: it reveals nothing about the encryption key, and each purpose gets its own.
+   */
+  derivedKey(purpose: string): Buffer {
+    return this.derive(this.keys.get(this.currentKeyId)!, purpose);
+  }
+
+  /** The same purpose's key under every configured key, the current one first (for rotation). */
+  derivedKeys(purpose: string): Buffer[] {
+    const current = this.keys.get(this.currentKeyId)!;
+    const others = [...this.keys.entries()].filter(([id]) => id !== this.currentKeyId).map(([, key]) => key);
+    return [current, ...others].map((key) => this.derive(key, purpose));
+  }
+
+  private derive(key: Buffer, purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `alumia/derived/${purpose}`, 32));
   }
 
   /** The key id a sealed value was made with, or undefined when it is not a sealed value. */

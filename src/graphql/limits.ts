@@ -1,0 +1,16 @@
+/**
+ * The GraphQL limits (README "GraphQL limits"), sized for the operations in the schema with room
+ * to spare. maxCost bounds an operation's cost as rate-limits/graphql-cost.ts prices it (with its
+ * variables and the server's default page sizes): a full page (first: 100) of every connection
+ * field costs about 14,800; a page of connections with a page of events each goes over.
+ */
+export const GRAPHQL_LIMITS = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxTokens: 2_000,
+  maxDirectives: 20,
+  maxCost: 20_000,
+};
+
+/** graphql-armor's cost weights; the rate limiter charges operations by the same cost (rate-limits/graphql-cost.ts). */
+export const GRAPHQL_COST_WEIGHTS = { objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 };
