@@ -1,6 +1,6 @@
 /**
  * The cost limit, whatever the spelling: once Apollo has parsed, validated (depth, aliases,
- * armor's literal-only cost) and resolved the operation, it is priced with its variables and the
+ * directives) and resolved the operation, it is priced with its variables and the
  * server's default page sizes (rate-limits/graphql-cost.ts) and refused over
  * GRAPHQL_LIMITS.maxCost — HTTP 400, `BAD_REQUEST` with reason `COST_LIMIT_EXCEEDED` — before it
  * runs.

@@ -12,5 +12,5 @@ export const GRAPHQL_LIMITS = {
   maxCost: 20_000,
 };
 
-/** graphql-armor's cost weights; the rate limiter charges operations by the same cost (rate-limits/graphql-cost.ts). */
+/** The cost weights (graphql-armor's figures); the cost limit and the rate limiter both price by them (rate-limits/graphql-cost.ts). */
 export const GRAPHQL_COST_WEIGHTS = { objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 };

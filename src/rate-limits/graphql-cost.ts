@@ -2,8 +2,8 @@
  * What a GraphQL operation costs, in cost units and rate-limit points. The weights are
  * graphql-armor's (GRAPHQL_COST_WEIGHTS): a scalar field costs `scalarCost` (1); a field with a
  * selection costs `objectCost` (2) plus `depthCostFactor` (1.5) times the cost of each child, all
- * multiplied by its page size; a fragment spread costs 1 plus 1.5 times its fragment's cost;
- * `__schema` costs nothing.
+ * multiplied by its page size; fragments (spreads and inline) cost what their selections would
+ * cost written in place; `__schema` costs nothing.
  *
  * The page size is the one the server will use, however the document spells it (security.md
  * promise 14): a literal `first`/`last`; a variable's value, or its declared default when the
@@ -14,13 +14,14 @@
  *
  * A document over GRAPHQL_LIMITS.maxCost is charged 1 point and refused before it runs
  * (graphql/cost-limit.ts: 400 BAD_REQUEST, reason COST_LIMIT_EXCEEDED); graphql-armor's own limit,
- * which sees only literals, stays as a first guard. Points charged: max(1, ceil(cost / GRAPHQL_COST_PER_POINT)). A document that does not
+ * which sees only literals and weighs fragments, is off. Points charged: max(1, ceil(cost / GRAPHQL_COST_PER_POINT)). A document that does not
  * parse, or names no operation it has, costs 1 point (Apollo then refuses it).
  */
 import {
   Kind,
   parse,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type SelectionNode,
@@ -49,7 +50,6 @@ const CACHE_ENTRIES = 500;
 const CACHE_MAX_QUERY_LENGTH = 4_096;
 const cache = new Map<string, DocumentNode | null>();
 
-type CostNode = SelectionNode | FragmentDefinitionNode;
 type Variables = Record<string, unknown>;
 
 /** The page size a `first`/`last` argument (or its absence) stands for; undefined when the field is not paged. */
@@ -94,34 +94,42 @@ export function operationCost(
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
+  // Fragments are spelling: a spread or an inline fragment costs what its selections would cost
+  // written in place, so the same fields cost the same however they are grouped. A fragment's
+  // figure is kept (unweighted) once worked out; a cycle, refused by validation anyway, adds nothing.
   const fragmentCosts = new Map<string, number>();
 
-  const nodeCost = (node: CostNode): number => {
-    if (node.kind === Kind.FIELD && node.name.value === '__schema') return 0;
-    if (node.kind === Kind.FRAGMENT_SPREAD) {
-      const name = node.name.value;
-      const known = fragmentCosts.get(name);
-      // A cycle (refused by validation anyway) counts as nothing more.
-      if (known !== undefined) return scalarCost + depthCostFactor * Math.max(known, 0);
-      const fragment = fragments.get(name);
-      if (!fragment) return scalarCost;
-      fragmentCosts.set(name, -1);
-      const cost = nodeCost(fragment);
-      fragmentCosts.set(name, cost);
-      return scalarCost + depthCostFactor * cost;
+  const selectionsCost = (selections: readonly SelectionNode[], factor: number): number => {
+    let sum = 0;
+    for (const node of selections) {
+      if (node.kind === Kind.FIELD) {
+        sum += factor * fieldCost(node);
+      } else if (node.kind === Kind.INLINE_FRAGMENT) {
+        sum += selectionsCost(node.selectionSet.selections, factor);
+      } else {
+        const name = node.name.value;
+        let cost = fragmentCosts.get(name);
+        if (cost === undefined) {
+          const fragment = fragments.get(name);
+          fragmentCosts.set(name, 0);
+          cost = fragment ? selectionsCost(fragment.selectionSet.selections, 1) : 0;
+          fragmentCosts.set(name, cost);
+        }
+        sum += factor * cost;
+      }
     }
-    if (!node.selectionSet) return scalarCost;
-    let cost = objectCost;
-    let multiplier = 1;
-    if (node.kind === Kind.FIELD) {
-      const pageSize = node.arguments?.find((arg) => arg.name.value === 'first' || arg.name.value === 'last');
-      multiplier = pageSizeOf(node.name.value, pageSize?.value, operation, variables) ?? 1;
-    }
-    for (const child of node.selectionSet.selections) cost += depthCostFactor * nodeCost(child);
-    return cost * multiplier;
+    return sum;
   };
 
-  return operation.selectionSet.selections.reduce((sum, child) => sum + nodeCost(child), 0);
+  const fieldCost = (node: FieldNode): number => {
+    if (node.name.value === '__schema') return 0;
+    if (!node.selectionSet) return scalarCost;
+    const pageSize = node.arguments?.find((arg) => arg.name.value === 'first' || arg.name.value === 'last');
+    const multiplier = pageSizeOf(node.name.value, pageSize?.value, operation, variables) ?? 1;
+    return (objectCost + selectionsCost(node.selectionSet.selections, depthCostFactor)) * multiplier;
+  };
+
+  return selectionsCost(operation.selectionSet.selections, 1);
 }
 
 function parsed(query: string): DocumentNode | null {

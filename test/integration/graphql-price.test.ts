@@ -74,6 +74,27 @@ describe('GraphQL price', () => {
     });
   });
 
+  it('charges fields the same written in place, in a named fragment, or in an inline fragment', async () => {
+    const fields = 'id status connectorSlug connector { slug name }';
+    const inPlace = await priceOf({ query: `{ connections(first: 100) { nodes { ${fields} } } }` });
+    const named = await priceOf({
+      query: `query N { connections(first: 100) { nodes { ...F } } }\nfragment F on Connection { ${fields} }`,
+    });
+    const nested = await priceOf({
+      query: `query M { connections(first: 100) { ...P } }\nfragment P on ConnectionList { nodes { ...F } }\nfragment F on Connection { ${fields} }`,
+    });
+    const inline = await priceOf({
+      query: `{ connections(first: 100) { nodes { ... on Connection { ${fields} } } } }`,
+    });
+    for (const spelled of [inPlace, named, nested, inline]) expect(spelled.res.body.errors).toBeUndefined();
+    expect(inPlace.points).toBeGreaterThan(10);
+    expect({ named: named.points, nested: nested.points, inline: inline.points }).toEqual({
+      named: inPlace.points,
+      nested: inPlace.points,
+      inline: inPlace.points,
+    });
+  });
+
   it('charges an omitted page size as the server default (50), like a literal first: 50', async () => {
     const omitted = await priceOf({ query: `{ connections ${selection} }` });
     const fifty = await priceOf({ query: `{ connections(first: 50) ${selection} }` });
