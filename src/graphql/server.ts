@@ -12,7 +12,7 @@ import type { Logger } from '../shared/logger';
 import type { GraphQLContext } from './context';
 import { costLimitPlugin } from './cost-limit';
 import { formatError } from './format-error';
-import { GRAPHQL_COST_WEIGHTS, GRAPHQL_LIMITS } from './limits';
+import { GRAPHQL_LIMITS } from './limits';
 import { jitGateway } from './jit-executor';
 import { loadTypeDefs, resolvers } from './schema';
 
