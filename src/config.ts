@@ -58,8 +58,10 @@ export interface Config {
   rateLimitWindowSeconds: number;
   /** Points per window for an owner's API key; 0 turns the limit off. */
   rateLimitApiKeyPoints: number;
-  /** Points per window for a browser session; 0 turns the limit off. */
+  /** Points per window for all of one owner's browser sessions together; 0 turns the limit off. */
   rateLimitSessionPoints: number;
+  /** Live (unexpired, unrevoked) browser sessions an owner may hold at once. */
+  sessionsPerOwner: number;
   /** How long an Idempotency-Key and its stored answer are kept. */
   idempotencyTtlSeconds: number;
   /** Serve Prometheus metrics at GET /metrics (and count requests); default off. */
@@ -249,6 +251,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitWindowSeconds: int(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
     rateLimitApiKeyPoints: int(env, 'RATE_LIMIT_API_KEY_POINTS', 1_200, 0, 100_000_000),
     rateLimitSessionPoints: int(env, 'RATE_LIMIT_SESSION_POINTS', 300, 0, 100_000_000),
+    sessionsPerOwner: int(env, 'SESSIONS_PER_OWNER', 1_000, 1, 1_000_000),
     idempotencyTtlSeconds: int(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1, 604_800),
     metricsEnabled: bool(env, 'METRICS_ENABLED', false),
     metricsToken,

@@ -75,6 +75,7 @@ export interface ServiceDeps {
     | 'rateLimitWindowSeconds'
     | 'rateLimitApiKeyPoints'
     | 'rateLimitSessionPoints'
+    | 'sessionsPerOwner'
     | 'idempotencyTtlSeconds'
   >;
   /**
@@ -176,7 +177,12 @@ export function createServices(deps: ServiceDeps): Services {
   const runtime = new RuntimeService(connectionRepository, secrets, tokens, journal, deps.clock, deps.logger);
   const audit = new AuditService(auditEvents, connections);
   const auditRetention = new AuditRetention(auditEvents, deps.config.auditRetentionDays, deps.logger);
-  const sessions = new SessionService(new SessionRepository(deps.dataSource), connectors, deps.clock);
+  const sessions = new SessionService(
+    new SessionRepository(deps.dataSource),
+    connectors,
+    deps.clock,
+    deps.config.sessionsPerOwner,
+  );
   const rateLimits = new RateLimiter(new RateLimitRepository(deps.dataSource), deps.clock, {
     windowSeconds: deps.config.rateLimitWindowSeconds,
     apiKeyPoints: deps.config.rateLimitApiKeyPoints,

@@ -305,7 +305,10 @@ export interface paths {
          * @description A short-lived token (`alm_sess_…`) that a frontend may hold instead of the owner's API
          *     key, optionally restricted to some connectors. Only an owner's API key may create one (a
          *     session token gets `401`). The token is shown this once; only its hash is stored. It
-         *     dies when it expires, when it is revoked, and with the API key that created it.
+         *     dies when it expires, when it is revoked, and with the API key that created it. An owner
+         *     holds at most `SESSIONS_PER_OWNER` (default 1000) live sessions; the next create is `409`
+         *     `CONFLICT` until one is revoked or expires. All of an owner's sessions draw on one
+         *     rate-limit budget (`RATE_LIMIT_SESSION_POINTS`).
          */
         post: operations["createSession"];
         delete?: never;
@@ -932,7 +935,7 @@ export interface components {
     };
     responses: {
         /**
-         * @description `RATE_LIMITED`: the API key or browser session has spent its points for the current window
+         * @description `RATE_LIMITED`: the API key or the owner's browser sessions have spent their points for the current window
          *     (`RATE_LIMIT_WINDOW_SECONDS`). Retry after `Retry-After` seconds, when the window resets.
          */
         TooManyRequests: {
@@ -1673,6 +1676,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            /** @description `CONFLICT`: the owner already holds `SESSIONS_PER_OWNER` live sessions. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];

@@ -1,5 +1,5 @@
 /**
- * Rate limits per API key and per browser session, shared by every instance: fixed windows of
+ * Rate limits per API key and per owner's browser sessions, shared by every instance: fixed windows of
  * RATE_LIMIT_WINDOW_SECONDS, one row per (bucket, window) in rate_limit_windows holding the
  * points granted so far.
  *
@@ -20,7 +20,7 @@ export interface RateLimitSettings {
   windowSeconds: number;
   /** Points per window of an owner's API key; 0: no limit. */
   apiKeyPoints: number;
-  /** Points per window of a browser session; 0: no limit. */
+  /** Points per window of all of one owner's browser sessions together; 0: no limit. */
   sessionPoints: number;
 }
 
@@ -99,10 +99,13 @@ export class RateLimiter {
         : undefined;
   }
 
-  /** The bucket a caller is charged to; undefined when its kind of limit is off. */
+  /**
+   * The bucket a caller is charged to; undefined when its kind of limit is off. Every session of
+   * an owner shares one bucket: minting sessions does not multiply the budget.
+   */
   targetOf(caller: Caller): RateLimitTarget | undefined {
     if (caller.sessionId) {
-      return this.sessionPolicy && { bucketKey: `session:${caller.sessionId}`, policy: this.sessionPolicy };
+      return this.sessionPolicy && { bucketKey: `sessions:${caller.ownerId}`, policy: this.sessionPolicy };
     }
     return this.apiKeyPolicy && { bucketKey: `key:${caller.keyId}`, policy: this.apiKeyPolicy };
   }

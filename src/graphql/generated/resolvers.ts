@@ -365,7 +365,9 @@ export type Mutation = {
   connect: ConnectPayload;
   /**
    * Creates a browser session for the calling owner and returns its token (shown once). Needs the
-   * owner's API key: a session token gets UNAUTHORIZED here.
+   * owner's API key: a session token gets UNAUTHORIZED here. An owner holds at most
+   * `SESSIONS_PER_OWNER` (default 1000) live sessions: past that, CONFLICT until one is revoked or
+   * expires. All of an owner's sessions share one rate-limit budget (`RATE_LIMIT_SESSION_POINTS`).
    */
   createSession: CreateSessionPayload;
   /**
