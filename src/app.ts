@@ -24,7 +24,7 @@ import { oauthRoutes } from './oauth/oauth.routes';
 import { openapiRoutes } from './openapi/openapi.routes';
 import { graphqlFingerprintBody, idempotency } from './idempotency/idempotency.middleware';
 import { graphqlPoints } from './rate-limits/graphql-cost';
-import { authenticatedAndLimited, rateLimit } from './rate-limits/rate-limit.middleware';
+import { addressRateLimit, authenticatedAndLimited, rateLimit } from './rate-limits/rate-limit.middleware';
 import { runtimeRoutes } from './runtime/runtime.routes';
 import { sessionRoutes } from './sessions/session.routes';
 import { webhookRoutes } from './webhooks/webhook.routes';
@@ -129,6 +129,14 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const secureCookies = deps.config.publicUrl.startsWith('https:');
   // Every authenticated request is charged to its API key's or session's rate limit.
   const limit = rateLimit(services.rateLimits);
+  // The doors a browser opens without an API key are charged to the client's address instead
+  // (RATE_LIMIT_ADDRESS_POINTS): the OAuth callback, the ticket URL (any method) opened without a
+  // Bearer header, and everything under /connect.
+  const limitAddress = addressRateLimit(services.rateLimits);
+  const limitAddressWithoutBearer: express.RequestHandler = (req, res, next) => {
+    if (req.headers.authorization === undefined) limitAddress(req, res, next);
+    else next();
+  };
 
   if (deps.config.corsOrigins.length > 0) {
     // Frontends on CORS_ORIGINS send a session token in the Authorization header, never cookies.
@@ -155,6 +163,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const api = express.Router();
   // The API's own description is public: served before any Bearer check.
   api.use(openapiRoutes());
+  api.all('/connections/oauth/callback', limitAddress);
+  api.all('/connections/:id/oauth', limitAddressWithoutBearer);
   // The browser's OAuth doors come before the Bearer check; the others carry their own.
   api.use(oauthRoutes(services, { secureCookies, json, auth: authenticatedAndLimited(auth, limit) }));
   // Authenticate before reading a body: an anonymous caller's bytes are never parsed.
@@ -173,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use('/internal/v1', runtimeRoutes(services, deps.config.runtimeToken), notFoundRoute);
   app.use(
     '/connect',
+    limitAddress,
     connectPageRoutes(services, { secureCookies, bodyLimitBytes: deps.config.bodyLimitBytes }),
   );
 

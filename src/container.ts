@@ -75,6 +75,7 @@ export interface ServiceDeps {
     | 'rateLimitWindowSeconds'
     | 'rateLimitApiKeyPoints'
     | 'rateLimitSessionPoints'
+    | 'rateLimitAddressPoints'
     | 'sessionsPerOwner'
     | 'idempotencyTtlSeconds'
   >;
@@ -187,6 +188,7 @@ export function createServices(deps: ServiceDeps): Services {
     windowSeconds: deps.config.rateLimitWindowSeconds,
     apiKeyPoints: deps.config.rateLimitApiKeyPoints,
     sessionPoints: deps.config.rateLimitSessionPoints,
+    addressPoints: deps.config.rateLimitAddressPoints,
   });
   const idempotency = new IdempotencyService(
     new IdempotencyRepository(deps.dataSource),

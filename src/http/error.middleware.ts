@@ -37,7 +37,12 @@ function render(req: Request, res: Response, error: PublicError): void {
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   if (res.locals.browserPage === true && req.accepts(['html', 'json']) === 'html') {
     // A person's browser opened this (an oauthUrl, the OAuth callback): a page, not JSON.
-    const title = error.status >= 500 ? 'Something went wrong' : 'This sign-in cannot continue';
+    const title =
+      error.status >= 500
+        ? 'Something went wrong'
+        : error.status === 429
+          ? 'Too many requests'
+          : 'This sign-in cannot continue';
     res
       .status(error.status)
       .type('html')
