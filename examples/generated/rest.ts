@@ -539,7 +539,7 @@ export interface components {
             /** @description True for values a form must mask (keys, tokens, passwords). */
             secret: boolean;
             description?: string;
-            /** @description A JavaScript regular expression (without slashes) the whole value must match. */
+            /** @description A regular expression (without slashes) the whole value must match, in the syntax JavaScript and RE2 share (no backreferences or lookaround); checked in linear time. */
             pattern?: string;
         };
         /** @description A connector of the catalog (never its OAuth client settings). */
@@ -1059,6 +1059,26 @@ export interface components {
             };
             content?: never;
         };
+        /**
+         * @description `RATE_LIMITED` on a route a browser opens without an API key (the OAuth callback, the
+         *     ticket URL, the connect page): this client address has spent its
+         *     `RATE_LIMIT_ADDRESS_POINTS` for the window (`RATE_LIMIT_WINDOW_SECONDS`). An HTML page,
+         *     or the JSON envelope when JSON is asked for. Retry after `Retry-After` seconds. (Opened
+         *     with a Bearer token, the ticket URL is charged to that credential instead:
+         *     `TooManyRequests`.)
+         */
+        BrowserTooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+                "application/json": components["schemas"]["RateLimitedError"];
+            };
+        };
         /** @description `BAD_REQUEST` for a browser: a small HTML page, or the JSON envelope when JSON is asked for. */
         BrowserBadRequest: {
             headers: {
@@ -1515,7 +1535,7 @@ export interface operations {
             400: components["responses"]["BrowserBadRequest"];
             401: components["responses"]["BrowserUnauthorized"];
             404: components["responses"]["BrowserNotFound"];
-            429: components["responses"]["TooManyRequests"];
+            429: components["responses"]["BrowserTooManyRequests"];
             500: components["responses"]["BrowserInternal"];
             503: components["responses"]["BrowserServiceUnavailable"];
         };
@@ -1552,7 +1572,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
-            429: components["responses"]["TooManyRequests"];
+            429: components["responses"]["BrowserTooManyRequests"];
             500: components["responses"]["Internal"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1647,6 +1667,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["BrowserNotFound"];
+            429: components["responses"]["BrowserTooManyRequests"];
             500: components["responses"]["BrowserInternal"];
             503: components["responses"]["BrowserServiceUnavailable"];
         };

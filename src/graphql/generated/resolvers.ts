@@ -333,7 +333,7 @@ export type CredentialField = {
   key: Scalars['String']['output'];
   /** A human label for the form. */
   label: Scalars['String']['output'];
-  /** A regular expression (JavaScript syntax) the whole value must match, when the format is known. */
+  /** A regular expression the whole value must match, when the format is known: the syntax JavaScript and RE2 share (no backreferences or lookaround), run in linear time. */
   pattern: Maybe<Scalars['String']['output']>;
   /** Whether the value must be present and non-empty. */
   required: Scalars['Boolean']['output'];
@@ -465,7 +465,8 @@ export type PageInfo = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
+ * Rate limits: every operation is charged to the caller's API key, or to its owner's sessions (one
+ * budget shared by all of them), by its cost (the
  * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
  * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
  * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
@@ -494,7 +495,8 @@ export type Query = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
+ * Rate limits: every operation is charged to the caller's API key, or to its owner's sessions (one
+ * budget shared by all of them), by its cost (the
  * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
  * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
  * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
@@ -510,7 +512,8 @@ export type QueryConnectionArgs = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
+ * Rate limits: every operation is charged to the caller's API key, or to its owner's sessions (one
+ * budget shared by all of them), by its cost (the
  * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
  * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
  * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
@@ -529,7 +532,8 @@ export type QueryConnectionsArgs = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
+ * Rate limits: every operation is charged to the caller's API key, or to its owner's sessions (one
+ * budget shared by all of them), by its cost (the
  * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
  * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
  * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
@@ -545,7 +549,8 @@ export type QueryConnectorArgs = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost (the
+ * Rate limits: every operation is charged to the caller's API key, or to its owner's sessions (one
+ * budget shared by all of them), by its cost (the
  * graphql-armor cost that `maxCost` bounds: 1 per scalar field, 2 per object field plus 1.5 times
  * its children, times a literal `first`): max(1, ceil(cost / 100)) points. The answer carries the
  * `RateLimit-Policy` and `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
