@@ -166,9 +166,7 @@ function digest(value: Buffer): Buffer {
 
 /** A FATAL ErrorResponse with an SQLSTATE and a message. */
 function fatal(code: string, message: string): Buffer {
-  const fields = Buffer.concat([
-    Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${message}\0\0`, 'utf8'),
-  ]);
+  const fields = Buffer.concat([Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${message}\0\0`, 'utf8')]);
   const header = Buffer.alloc(5);
   header[0] = 0x45; // 'E'
   header.writeInt32BE(4 + fields.length, 1);

@@ -61,12 +61,7 @@ let server: EmbeddedSocketServer | undefined;
 async function handle(message: ToEngine): Promise<void> {
   if (message.type === 'listen') {
     const db = await booting;
-    server = await startEmbeddedSocketServer(
-      db,
-      message.listen,
-      message.maxConnections,
-      message.password,
-    );
+    server = await startEmbeddedSocketServer(db, message.listen, message.maxConnections, message.password);
     send({ type: 'listening', address: server.address });
   } else {
     await server?.stop();

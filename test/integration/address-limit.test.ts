@@ -27,7 +27,8 @@ function doors(gw: TestGateway, from: string, html = true) {
     connectPage: () => request('GET', `${gw.baseUrl}/connect`, { headers }),
     connectSubPath: () => request('GET', `${gw.baseUrl}/connect/anything/below`, { headers }),
     connectPost: () => request('POST', `${gw.baseUrl}/connect`, { headers, raw: 'a=b' }),
-    callback: () => request('GET', `${gw.baseUrl}/api/v1/connections/oauth/callback?state=x&code=y`, { headers }),
+    callback: () =>
+      request('GET', `${gw.baseUrl}/api/v1/connections/oauth/callback?state=x&code=y`, { headers }),
     ticketGet: () => request('GET', `${gw.baseUrl}/api/v1/connections/${id}/oauth?ticket=nope`, { headers }),
     ticketPost: () =>
       request('POST', `${gw.baseUrl}/api/v1/connections/${id}/oauth?ticket=nope`, {
@@ -63,7 +64,14 @@ describe('per-address limit on the unauthenticated routes', () => {
     for (const send of [d.connectPage, d.callback, d.ticketGet, d.connectSubPath]) {
       expect((await send()).status).not.toBe(429);
     }
-    for (const send of [d.connectPage, d.connectSubPath, d.connectPost, d.callback, d.ticketGet, d.ticketPost]) {
+    for (const send of [
+      d.connectPage,
+      d.connectSubPath,
+      d.connectPost,
+      d.callback,
+      d.ticketGet,
+      d.ticketPost,
+    ]) {
       expectLimited(await send(), true);
     }
     // An API caller (JSON) gets the JSON envelope.

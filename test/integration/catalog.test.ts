@@ -361,16 +361,19 @@ describe('loadCatalog with a bad CONNECTORS_FILE', () => {
     ['a backreference', '^(a+)\\1$'],
     ['a lookahead', '^(?=.*[0-9])[a-z0-9]+$'],
     ['a lookbehind', '^[a-z]+(?<!x)$'],
-  ])('names the entry and field of a credential pattern with %s (the linear-time engine cannot run it)', (_, pattern) => {
-    const entry = { ...acmeCrm, credentialFields: [{ ...acmeCrm.credentialFields[0], pattern }] };
-    expectFailure(
-      writeFile('re2.json', [acmeDocs, entry]),
-      '#1',
-      'acme-crm',
-      '"credentialFields[0].pattern"',
-      'linear-time',
-    );
-  });
+  ])(
+    'names the entry and field of a credential pattern with %s (the linear-time engine cannot run it)',
+    (_, pattern) => {
+      const entry = { ...acmeCrm, credentialFields: [{ ...acmeCrm.credentialFields[0], pattern }] };
+      expectFailure(
+        writeFile('re2.json', [acmeDocs, entry]),
+        '#1',
+        'acme-crm',
+        '"credentialFields[0].pattern"',
+        'linear-time',
+      );
+    },
+  );
 
   it('names the entry and field of a slug that appears twice', () => {
     expectFailure(writeFile('twice.json', [acmeCrm, { ...acmeCrm, name: 'Again' }]), '#1', '"slug"');

@@ -89,7 +89,11 @@ describe('the embedded engine on its loopback TCP fallback (a DATA_DIR too deep 
 
   beforeAll(async () => {
     base = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-embedded-tcp-'));
-    const deep = path.join(base, 'a-data-directory-deep-enough', 'that-its-socket-path-cannot-fit-in-sun-path');
+    const deep = path.join(
+      base,
+      'a-data-directory-deep-enough',
+      'that-its-socket-path-cannot-fit-in-sun-path',
+    );
     db = await startEmbeddedDatabase(deep, 6);
   }, 120_000);
   afterAll(async () => {

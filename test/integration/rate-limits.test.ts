@@ -112,7 +112,7 @@ describe('rate limits', () => {
       expect(rateLimitOf(keyRes)).toMatchObject({ policy: 'api-key', r: 3 });
     });
 
-    it("draws every session of one owner from one budget: minting sessions does not multiply it", async () => {
+    it('draws every session of one owner from one budget: minting sessions does not multiply it', async () => {
       const { apiKey } = await gw.newOwner('rl-sessions');
       const api = client(gw.baseUrl, apiKey);
       const tokens: string[] = [];
@@ -134,11 +134,15 @@ describe('rate limits', () => {
       // A session minted after the budget is spent starts with nothing either.
       const late = await api.post('/api/v1/sessions', {});
       expect(late.status).toBe(201);
-      expect((await client(gw.baseUrl, late.body.token as string).get('/api/v1/connections')).status).toBe(429);
+      expect((await client(gw.baseUrl, late.body.token as string).get('/api/v1/connections')).status).toBe(
+        429,
+      );
       // Another owner's sessions have their own budget.
       const other = await gw.newOwner('rl-sessions-other');
       const theirs = await client(gw.baseUrl, other.apiKey).post('/api/v1/sessions', {});
-      expect((await client(gw.baseUrl, theirs.body.token as string).get('/api/v1/connections')).status).toBe(200);
+      expect((await client(gw.baseUrl, theirs.body.token as string).get('/api/v1/connections')).status).toBe(
+        200,
+      );
     });
   });
 

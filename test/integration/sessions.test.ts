@@ -470,9 +470,9 @@ describe('live sessions per owner (SESSIONS_PER_OWNER)', () => {
   it('holds under concurrent creates: never more than the limit', async () => {
     const owner = await gw.newOwner('sess-cap-race');
     const api = client(gw.baseUrl, owner.apiKey);
-    const statuses = (await Promise.all(Array.from({ length: 12 }, () => api.post('/api/v1/sessions', {})))).map(
-      (res) => res.status,
-    );
+    const statuses = (
+      await Promise.all(Array.from({ length: 12 }, () => api.post('/api/v1/sessions', {})))
+    ).map((res) => res.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(3);
     expect(statuses.filter((s) => s === 409)).toHaveLength(9);
     const rows: { n: number }[] = await gw.dataSource.query(

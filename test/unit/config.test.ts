@@ -122,7 +122,15 @@ describe('loadConfig', () => {
       expect(error.variable).toBe('TRUST_PROXY');
       expect(error.message).toMatch(/hop count/);
     }
-    for (const bad of ['10.0.0.0/33', 'proxy.internal', '10.0.0', '0x7f.1', '::1/129', '1.2.3.4/8/1', '101']) {
+    for (const bad of [
+      '10.0.0.0/33',
+      'proxy.internal',
+      '10.0.0',
+      '0x7f.1',
+      '::1/129',
+      '1.2.3.4/8/1',
+      '101',
+    ]) {
       expect(configError({ TRUST_PROXY: bad }).variable).toBe('TRUST_PROXY');
     }
   });
