@@ -130,12 +130,17 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // Every authenticated request is charged to its API key's or session's rate limit.
   const limit = rateLimit(services.rateLimits);
   // The doors a browser opens without an API key are charged to the client's address instead
-  // (RATE_LIMIT_ADDRESS_POINTS): the OAuth callback, the ticket URL (any method) opened without a
-  // Bearer header, and everything under /connect.
+  // (RATE_LIMIT_ADDRESS_POINTS): the OAuth callback, the ticket URL (any method), and everything
+  // under /connect. Only a Bearer call of the API on the ticket URL's path (no ticket, no form) is
+  // charged to its credential instead: a made-up Authorization header does not skip the limit.
   const limitAddress = addressRateLimit(services.rateLimits);
-  const limitAddressWithoutBearer: express.RequestHandler = (req, res, next) => {
-    if (req.headers.authorization === undefined) limitAddress(req, res, next);
-    else next();
+  const limitBrowserDoor: express.RequestHandler = (req, res, next) => {
+    const apiCall =
+      req.headers.authorization !== undefined &&
+      req.query.ticket === undefined &&
+      !req.is('application/x-www-form-urlencoded');
+    if (apiCall) next();
+    else limitAddress(req, res, next);
   };
 
   if (deps.config.corsOrigins.length > 0) {
@@ -164,7 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // The API's own description is public: served before any Bearer check.
   api.use(openapiRoutes());
   api.all('/connections/oauth/callback', limitAddress);
-  api.all('/connections/:id/oauth', limitAddressWithoutBearer);
+  api.all('/connections/:id/oauth', limitBrowserDoor);
   // The browser's OAuth doors come before the Bearer check; the others carry their own.
   api.use(oauthRoutes(services, { secureCookies, json, auth: authenticatedAndLimited(auth, limit) }));
   // Authenticate before reading a body: an anonymous caller's bytes are never parsed.

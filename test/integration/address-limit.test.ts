@@ -35,6 +35,20 @@ function doors(gw: TestGateway, from: string, html = true) {
         headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
         raw: 'csrf=x',
       }),
+    /** A ticket (or form) with a made-up Authorization header: still a browser door. */
+    ticketGetWithJunkBearer: () =>
+      request('GET', `${gw.baseUrl}/api/v1/connections/${id}/oauth?ticket=nope`, {
+        headers: { ...headers, authorization: 'Bearer made-up' },
+      }),
+    formPostWithJunkBearer: () =>
+      request('POST', `${gw.baseUrl}/api/v1/connections/${id}/oauth`, {
+        headers: {
+          ...headers,
+          authorization: 'Bearer made-up',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        raw: 'ticket=nope',
+      }),
   };
 }
 
@@ -71,6 +85,8 @@ describe('per-address limit on the unauthenticated routes', () => {
       d.callback,
       d.ticketGet,
       d.ticketPost,
+      d.ticketGetWithJunkBearer,
+      d.formPostWithJunkBearer,
     ]) {
       expectLimited(await send(), true);
     }
