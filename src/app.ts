@@ -24,7 +24,7 @@ import { oauthRoutes } from './oauth/oauth.routes';
 import { openapiRoutes } from './openapi/openapi.routes';
 import { graphqlFingerprintBody, idempotency } from './idempotency/idempotency.middleware';
 import { graphqlPoints } from './rate-limits/graphql-cost';
-import { authenticatedAndLimited, rateLimit } from './rate-limits/rate-limit.middleware';
+import { addressRateLimit, authenticatedAndLimited, rateLimit } from './rate-limits/rate-limit.middleware';
 import { runtimeRoutes } from './runtime/runtime.routes';
 import { sessionRoutes } from './sessions/session.routes';
 import { webhookRoutes } from './webhooks/webhook.routes';
@@ -129,6 +129,19 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const secureCookies = deps.config.publicUrl.startsWith('https:');
   // Every authenticated request is charged to its API key's or session's rate limit.
   const limit = rateLimit(services.rateLimits);
+  // The doors a browser opens without an API key are charged to the client's address instead
+  // (RATE_LIMIT_ADDRESS_POINTS): the OAuth callback, the ticket URL (any method), and everything
+  // under /connect. Only a Bearer call of the API on the ticket URL's path (no ticket, no form) is
+  // charged to its credential instead: a made-up Authorization header does not skip the limit.
+  const limitAddress = addressRateLimit(services.rateLimits);
+  const limitBrowserDoor: express.RequestHandler = (req, res, next) => {
+    const apiCall =
+      req.headers.authorization !== undefined &&
+      req.query.ticket === undefined &&
+      !req.is('application/x-www-form-urlencoded');
+    if (apiCall) next();
+    else limitAddress(req, res, next);
+  };
 
   if (deps.config.corsOrigins.length > 0) {
     // Frontends on CORS_ORIGINS send a session token in the Authorization header, never cookies.
@@ -155,6 +168,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const api = express.Router();
   // The API's own description is public: served before any Bearer check.
   api.use(openapiRoutes());
+  api.all('/connections/oauth/callback', limitAddress);
+  api.all('/connections/:id/oauth', limitBrowserDoor);
   // The browser's OAuth doors come before the Bearer check; the others carry their own.
   api.use(
     oauthRoutes(services, {
@@ -180,6 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use('/internal/v1', runtimeRoutes(services, deps.config.runtimeToken), notFoundRoute);
   app.use(
     '/connect',
+    limitAddress,
     connectPageRoutes(services, { secureCookies, bodyLimitBytes: deps.config.bodyLimitBytes }),
   );
 

@@ -3,6 +3,7 @@
  * value throws a ConfigError naming the variable, and main prints it and exits non-zero.
  */
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -49,7 +50,12 @@ export interface Config {
   bodyLimitBytes: number;
   logLevel: string;
   shutdownTimeoutMs: number;
-  trustProxy: boolean;
+  /**
+   * Which peers may say who the client is (X-Forwarded-For), as express's `trust proxy`: false
+   * (none; the peer is the client), a hop count, or a list of proxy addresses/CIDRs. Never
+   * "everyone": then any client could choose its own address, and with it its rate-limit bucket.
+   */
+  trustProxy: false | number | string[];
   /** How long a verified API key may be served from memory; 0 turns the cache off. */
   authCacheSeconds: number;
   /** How often each instance polls for revocations; cached keys are trusted for twice this. */
@@ -58,8 +64,15 @@ export interface Config {
   rateLimitWindowSeconds: number;
   /** Points per window for an owner's API key; 0 turns the limit off. */
   rateLimitApiKeyPoints: number;
-  /** Points per window for a browser session; 0 turns the limit off. */
+  /**
+   * Points per window for one client address on the routes a browser opens without an API key
+   * (the OAuth callback, the ticket URL, /connect); 0 turns the limit off.
+   */
+  rateLimitAddressPoints: number;
+  /** Points per window for all of one owner's browser sessions together; 0 turns the limit off. */
   rateLimitSessionPoints: number;
+  /** Live (unexpired, unrevoked) browser sessions an owner may hold at once. */
+  sessionsPerOwner: number;
   /** How long an Idempotency-Key and its stored answer are kept. */
   idempotencyTtlSeconds: number;
   /** Serve Prometheus metrics at GET /metrics (and count requests); default off. */
@@ -165,6 +178,55 @@ function oauthClients(env: Env): Map<string, OAuthClientCredentials> {
   return clients;
 }
 
+/** express's names for address ranges (proxy-addr), accepted in TRUST_PROXY's list. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** A plain IPv4 (four decimal parts) or IPv6 address, optionally with a /prefix that fits it. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  if (rest.length > 0) return false;
+  const v4 = ipaddr.IPv4.isValidFourPartDecimal(address);
+  if (!v4 && !ipaddr.IPv6.isValid(address)) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (v4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: unset, empty or `false` trusts no proxy; a whole number trusts that many hops in
+ * front of the gateway; otherwise a comma-separated list of proxy addresses or CIDRs (or
+ * express's names loopback, linklocal, uniquelocal). `true` is refused.
+ */
+function trustProxy(env: Env): false | number | string[] {
+  const raw = str(env, 'TRUST_PROXY');
+  if (raw === undefined || /^(false|no)$/i.test(raw)) return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 100) throw new ConfigError('TRUST_PROXY', `must be at most 100 hops, got ${hops}`);
+    return hops === 0 ? false : hops;
+  }
+  if (/^(true|yes)$/i.test(raw)) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      'must not be "true": trusting every peer lets any client choose its address (X-Forwarded-For), ' +
+        'and with it its rate-limit bucket and audit address. Give the hop count of the proxies in ' +
+        'front of the gateway (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8,fd00::/8)',
+    );
+  }
+  const entries = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  for (const entry of entries) {
+    if (!PROXY_RANGE_NAMES.includes(entry) && !isAddressOrCidr(entry)) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `must be a hop count or a comma-separated list of proxy addresses or CIDRs, got "${entry}"`,
+      );
+    }
+  }
+  return entries.length === 0 ? false : entries;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function logLevel(env: Env, nodeEnv: string): string {
@@ -245,12 +307,14 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 102_400, 1_024, 10_485_760),
     logLevel: logLevel(env, nodeEnv),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
-    trustProxy: bool(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
     authCacheSeconds: int(env, 'AUTH_CACHE_SECONDS', 60, 0, 3_600),
     cacheSyncIntervalMs: int(env, 'CACHE_SYNC_INTERVAL_MS', 1_000, 50, 60_000),
     rateLimitWindowSeconds: int(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
     rateLimitApiKeyPoints: int(env, 'RATE_LIMIT_API_KEY_POINTS', 1_200, 0, 100_000_000),
     rateLimitSessionPoints: int(env, 'RATE_LIMIT_SESSION_POINTS', 300, 0, 100_000_000),
+    rateLimitAddressPoints: int(env, 'RATE_LIMIT_ADDRESS_POINTS', 120, 0, 100_000_000),
+    sessionsPerOwner: int(env, 'SESSIONS_PER_OWNER', 1_000, 1, 1_000_000),
     idempotencyTtlSeconds: int(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1, 604_800),
     metricsEnabled: bool(env, 'METRICS_ENABLED', false),
     metricsToken,

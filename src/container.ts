@@ -76,6 +76,8 @@ export interface ServiceDeps {
     | 'rateLimitWindowSeconds'
     | 'rateLimitApiKeyPoints'
     | 'rateLimitSessionPoints'
+    | 'rateLimitAddressPoints'
+    | 'sessionsPerOwner'
     | 'idempotencyTtlSeconds'
   >;
   /**
@@ -179,11 +181,17 @@ export function createServices(deps: ServiceDeps): Services {
   const runtime = new RuntimeService(connectionRepository, secrets, tokens, journal, deps.clock, deps.logger);
   const audit = new AuditService(auditEvents, connections);
   const auditRetention = new AuditRetention(auditEvents, deps.config.auditRetentionDays, deps.logger);
-  const sessions = new SessionService(new SessionRepository(deps.dataSource), connectors, deps.clock);
+  const sessions = new SessionService(
+    new SessionRepository(deps.dataSource),
+    connectors,
+    deps.clock,
+    deps.config.sessionsPerOwner,
+  );
   const rateLimits = new RateLimiter(new RateLimitRepository(deps.dataSource), deps.clock, {
     windowSeconds: deps.config.rateLimitWindowSeconds,
     apiKeyPoints: deps.config.rateLimitApiKeyPoints,
     sessionPoints: deps.config.rateLimitSessionPoints,
+    addressPoints: deps.config.rateLimitAddressPoints,
   });
   const idempotency = new IdempotencyService(
     new IdempotencyRepository(deps.dataSource),

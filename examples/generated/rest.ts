@@ -328,7 +328,10 @@ export interface paths {
          * @description A short-lived token (`alm_sess_…`) that a frontend may hold instead of the owner's API
          *     key, optionally restricted to some connectors. Only an owner's API key may create one (a
          *     session token gets `401`). The token is shown this once; only its hash is stored. It
-         *     dies when it expires, when it is revoked, and with the API key that created it.
+         *     dies when it expires, when it is revoked, and with the API key that created it. An owner
+         *     holds at most `SESSIONS_PER_OWNER` (default 1000) live sessions; the next create is `409`
+         *     `CONFLICT` until one is revoked or expires. All of an owner's sessions draw on one
+         *     rate-limit budget (`RATE_LIMIT_SESSION_POINTS`).
          */
         post: operations["createSession"];
         delete?: never;
@@ -567,7 +570,7 @@ export interface components {
             /** @description True for values a form must mask (keys, tokens, passwords). */
             secret: boolean;
             description?: string;
-            /** @description A JavaScript regular expression (without slashes) the whole value must match. */
+            /** @description A regular expression (without slashes) the whole value must match, in the syntax JavaScript and RE2 share (no backreferences or lookaround); checked in linear time. */
             pattern?: string;
         };
         /** @description A connector of the catalog (never its OAuth client settings). */
@@ -985,7 +988,7 @@ export interface components {
     };
     responses: {
         /**
-         * @description `RATE_LIMITED`: the API key or browser session has spent its points for the current window
+         * @description `RATE_LIMITED`: the API key or the owner's browser sessions have spent their points for the current window
          *     (`RATE_LIMIT_WINDOW_SECONDS`). Retry after `Retry-After` seconds, when the window resets.
          */
         TooManyRequests: {
@@ -1108,6 +1111,26 @@ export interface components {
                 [name: string]: unknown;
             };
             content?: never;
+        };
+        /**
+         * @description `RATE_LIMITED` on a route a browser opens without an API key (the OAuth callback, the
+         *     ticket URL, the connect page): this client address has spent its
+         *     `RATE_LIMIT_ADDRESS_POINTS` for the window (`RATE_LIMIT_WINDOW_SECONDS`). An HTML page,
+         *     or the JSON envelope when JSON is asked for. Retry after `Retry-After` seconds. (Opened
+         *     with a Bearer token, the ticket URL is charged to that credential instead:
+         *     `TooManyRequests`.)
+         */
+        BrowserTooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+                "application/json": components["schemas"]["RateLimitedError"];
+            };
         };
         /** @description `BAD_REQUEST` for a browser: a small HTML page, or the JSON envelope when JSON is asked for. */
         BrowserBadRequest: {
@@ -1595,7 +1618,7 @@ export interface operations {
             400: components["responses"]["BrowserBadRequest"];
             401: components["responses"]["BrowserUnauthorized"];
             404: components["responses"]["BrowserNotFound"];
-            429: components["responses"]["TooManyRequests"];
+            429: components["responses"]["BrowserTooManyRequests"];
             500: components["responses"]["BrowserInternal"];
             503: components["responses"]["BrowserServiceUnavailable"];
         };
@@ -1639,7 +1662,7 @@ export interface operations {
             403: components["responses"]["BrowserForbidden"];
             404: components["responses"]["BrowserNotFound"];
             413: components["responses"]["PayloadTooLarge"];
-            429: components["responses"]["TooManyRequests"];
+            429: components["responses"]["BrowserTooManyRequests"];
             500: components["responses"]["Internal"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1734,6 +1757,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["BrowserNotFound"];
+            429: components["responses"]["BrowserTooManyRequests"];
             500: components["responses"]["BrowserInternal"];
             503: components["responses"]["BrowserServiceUnavailable"];
         };
@@ -1763,6 +1787,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            /** @description `CONFLICT`: the owner already holds `SESSIONS_PER_OWNER` live sessions. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];

@@ -1,20 +1,10 @@
 /** Checks submitted credentials against a connector's credential fields, naming every bad field. */
 import type { CredentialField } from '../connectors/connector.types';
 import { BadRequestError, type ErrorDetail } from '../shared/errors';
+import { matchesLinearPattern } from '../shared/linear-pattern';
 import { isPlainObject } from '../shared/validation';
 
 export const MAX_CREDENTIAL_LENGTH = 4096;
-const patternCache = new Map<string, RegExp>();
-
-function compiled(pattern: string): RegExp {
-  let regex = patternCache.get(pattern);
-  if (!regex) {
-    // Anchored here so a definition's unanchored pattern still has to match the whole value.
-    regex = new RegExp(`^(?:${pattern})$`, 'u');
-    patternCache.set(pattern, regex);
-  }
-  return regex;
-}
 
 export function checkCredentials(fields: readonly CredentialField[], input: unknown): Record<string, string> {
   if (!isPlainObject(input)) {
@@ -40,7 +30,7 @@ export function checkCredentials(fields: readonly CredentialField[], input: unkn
       details.push({ field: at, message: 'must be a string' });
     } else if (value.length > MAX_CREDENTIAL_LENGTH) {
       details.push({ field: at, message: `must be at most ${MAX_CREDENTIAL_LENGTH} characters` });
-    } else if (field.pattern !== undefined && !compiled(field.pattern).test(value)) {
+    } else if (field.pattern !== undefined && !matchesLinearPattern(field.pattern, value)) {
       // The value is never echoed: it may be a real secret typed into the wrong field.
       details.push({ field: at, message: `does not have the expected format (${field.label})` });
     } else {

@@ -8,6 +8,7 @@ import {
   type CredentialField,
   type OAuthSettings,
 } from './connector.types';
+import { compileLinearPattern } from '../shared/linear-pattern';
 import { isPlainObject } from '../shared/validation';
 
 export class ConnectorDefinitionError extends Error {
@@ -200,6 +201,17 @@ function checkCredentialFields(c: Checker, raw: unknown): CredentialField[] {
         new RegExp(pattern, 'u');
       } catch {
         c.fail(`${at}.pattern`, 'is not a valid regular expression');
+      }
+      // Values are checked in a linear-time engine (shared/linear-pattern.ts), which has no
+      // backreferences or lookaround: a pattern that needs them cannot be honoured.
+      try {
+        compileLinearPattern(pattern);
+      } catch (err) {
+        c.fail(
+          `${at}.pattern`,
+          'uses a feature the linear-time pattern engine (RE2 syntax) cannot run, such as a ' +
+            `backreference or lookaround: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
       field.pattern = pattern;
     }

@@ -20,7 +20,13 @@ export interface EngineData {
 
 /** embedded.ts → the thread: open the socket server (once), or stop everything. */
 export type ToEngine =
-  | { type: 'listen'; listen: { path: string } | { host: string; port: number }; maxConnections: number }
+  | {
+      type: 'listen';
+      listen: { path: string } | { host: string; port: number };
+      maxConnections: number;
+      /** Every connection's password (generated per start). */
+      password: string;
+    }
   | { type: 'stop' };
 
 /** The thread → embedded.ts. */
@@ -55,7 +61,7 @@ let server: EmbeddedSocketServer | undefined;
 async function handle(message: ToEngine): Promise<void> {
   if (message.type === 'listen') {
     const db = await booting;
-    server = await startEmbeddedSocketServer(db, message.listen, message.maxConnections);
+    server = await startEmbeddedSocketServer(db, message.listen, message.maxConnections, message.password);
     send({ type: 'listening', address: server.address });
   } else {
     await server?.stop();

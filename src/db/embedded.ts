@@ -1,6 +1,7 @@
 /**
  * The embedded PostgreSQL engine: PGlite persisted under DATA_DIR, served over the wire protocol
- * (embedded-socket.ts) on a unix socket (or a loopback port when the path is too long), so the
+ * (embedded-socket.ts) on a unix socket (or a loopback port when the path is too long), behind a
+ * password generated per start and carried in the URL it returns, so the
  * ordinary `pg` driver and every line of data code are the same as in production.
  *
  * The engine runs in a worker thread (embedded-worker.ts): its queries stay off the gateway's
@@ -10,6 +11,7 @@
  * A lock file in DATA_DIR keeps a second process (a second gateway, or the admin CLI while a
  * gateway runs) from opening the same files, which PGlite cannot share.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -162,10 +164,11 @@ class EngineThread {
   async listen(
     listen: { path: string } | { host: string; port: number },
     maxConnections: number,
+    password: string,
   ): Promise<string> {
     await this.booted;
     const listening = this.answer('listening');
-    this.send({ type: 'listen', listen, maxConnections });
+    this.send({ type: 'listen', listen, maxConnections, password });
     await listening;
     return this.address;
   }
@@ -231,15 +234,19 @@ export async function startEmbeddedDatabase(
   const { engine, release } = early ?? boot(dataDir);
   const socketPath = path.join(dataDir, SOCKET_NAME);
   const useSocket = Buffer.byteLength(socketPath) <= MAX_SOCKET_PATH && process.platform !== 'win32';
+  // A new password per start, known only to this process (it is in the URL it hands the pool):
+  // the loopback port is open to everyone on the machine, and PGlite itself accepts anyone.
+  const password = randomBytes(24).toString('base64url');
   try {
     if (useSocket) fs.rmSync(socketPath, { force: true });
     const address = await engine.listen(
       useSocket ? { path: socketPath } : { host: '127.0.0.1', port: 0 },
       maxConnections,
+      password,
     );
     const url = useSocket
-      ? `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dataDir)}`
-      : `postgres://postgres@${address}/postgres`;
+      ? `postgres://postgres:${password}@localhost/postgres?host=${encodeURIComponent(dataDir)}`
+      : `postgres://postgres:${password}@${address}/postgres`;
     return {
       url,
       async stop() {

@@ -48,7 +48,12 @@ function render(req: Request, res: Response, error: PublicError): void {
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   if (res.locals.browserPage === true && isBrowser(req)) {
     // A person's browser opened this (an oauthUrl, the OAuth callback): a page, not JSON.
-    const title = error.status >= 500 ? 'Something went wrong' : 'This sign-in cannot continue';
+    const title =
+      error.status >= 500
+        ? 'Something went wrong'
+        : error.status === 429
+          ? 'Too many requests'
+          : 'This sign-in cannot continue';
     res
       .status(error.status)
       .type('html')

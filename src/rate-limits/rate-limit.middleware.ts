@@ -13,7 +13,12 @@ import { callerOf } from '../http/auth.middleware';
 import { RateLimitedError } from '../shared/errors';
 import type { RateLimiter, RateLimitVerdict } from './rate-limiter';
 
-function answer(res: Response, verdict: RateLimitVerdict, next: NextFunction): void {
+function answer(
+  res: Response,
+  verdict: RateLimitVerdict,
+  next: NextFunction,
+  refusal: (retryAfterSeconds: number) => RateLimitedError = (seconds) => new RateLimitedError(seconds),
+): void {
   res.setHeader('RateLimit-Policy', verdict.policy.header);
   res.setHeader('RateLimit', `"${verdict.policy.name}";r=${verdict.remaining};t=${verdict.resetSeconds}`);
   if (verdict.allowed) {
@@ -21,7 +26,7 @@ function answer(res: Response, verdict: RateLimitVerdict, next: NextFunction): v
     return;
   }
   // Retry-After comes from the error's retryAfterSeconds, where every error gets its headers.
-  next(new RateLimitedError(verdict.resetSeconds));
+  next(refusal(verdict.resetSeconds));
 }
 
 /** `pointsOf` prices a request (1 by default; GraphQL passes its operation's cost). */
@@ -42,6 +47,35 @@ export function rateLimit(
       return;
     }
     limiter.charge(target, points).then((verdict) => answer(res, verdict, next), next);
+  };
+}
+
+/**
+ * Charges a request to its client address (req.ip: the peer, or whom X-Forwarded-For names through
+ * the proxies TRUST_PROXY trusts), for the routes a browser opens without an API key. A refusal
+ * is a page for a browser (the error middleware's browserPage), the JSON envelope otherwise.
+ */
+export function addressRateLimit(limiter: RateLimiter): RequestHandler {
+  return (req, res, next) => {
+    const target = limiter.targetOfAddress(req.ip);
+    if (!target) {
+      next();
+      return;
+    }
+    const refusal = (seconds: number) => {
+      res.locals.browserPage = true;
+      res.setHeader('Cache-Control', 'no-store');
+      return new RateLimitedError(
+        seconds,
+        `Too many requests from this address; try again in ${seconds} seconds.`,
+      );
+    };
+    const decided = limiter.tryLocal(target, 1);
+    if (decided) {
+      answer(res, decided, next, refusal);
+      return;
+    }
+    limiter.charge(target, 1).then((verdict) => answer(res, verdict, next, refusal), next);
   };
 }
 

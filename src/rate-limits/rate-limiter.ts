@@ -1,5 +1,5 @@
 /**
- * Rate limits per API key and per browser session, shared by every instance: fixed windows of
+ * Rate limits per API key and per owner's browser sessions, shared by every instance: fixed windows of
  * RATE_LIMIT_WINDOW_SECONDS, one row per (bucket, window) in rate_limit_windows holding the
  * points granted so far.
  *
@@ -12,6 +12,7 @@
  * The first lease of each window also deletes the rows of windows that have ended (in the same
  * statement).
  */
+import ipaddr from 'ipaddr.js';
 import type { Caller } from '../owners/owner.service';
 import type { Clock } from '../shared/clock';
 import type { RateLimitRepository } from './rate-limit.repository';
@@ -20,13 +21,15 @@ export interface RateLimitSettings {
   windowSeconds: number;
   /** Points per window of an owner's API key; 0: no limit. */
   apiKeyPoints: number;
-  /** Points per window of a browser session; 0: no limit. */
+  /** Points per window of all of one owner's browser sessions together; 0: no limit. */
   sessionPoints: number;
+  /** Points per window of one client address on the unauthenticated browser routes; 0: no limit. */
+  addressPoints?: number;
 }
 
 /** A limit as advertised in `RateLimit-Policy`. */
 export interface RateLimitPolicy {
-  /** The policy's name in the headers: `api-key` or `session`. */
+  /** The policy's name in the headers: `api-key`, `session` or `address`. */
   name: string;
   limit: number;
   windowSeconds: number;
@@ -63,6 +66,18 @@ interface Allowance {
   leasing?: Promise<void>;
 }
 
+/** An address as its bucket sees it: IPv4 as is (also when IPv4-mapped), IPv6 by its /64. */
+export function addressBucket(ip: string | undefined): string {
+  if (!ip || !ipaddr.isValid(ip)) return 'unknown';
+  let address = ipaddr.parse(ip);
+  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
+    address = (address as ipaddr.IPv6).toIPv4Address();
+  }
+  if (address.kind() === 'ipv4') return address.toString();
+  const parts = (address as ipaddr.IPv6).parts.slice(0, 4);
+  return `${new ipaddr.IPv6([...parts, 0, 0, 0, 0]).toString()}/64`;
+}
+
 function policy(name: string, limit: number, windowSeconds: number): RateLimitPolicy {
   return {
     name,
@@ -78,6 +93,7 @@ export class RateLimiter {
   private readonly windowMs: number;
   private readonly apiKeyPolicy: RateLimitPolicy | undefined;
   private readonly sessionPolicy: RateLimitPolicy | undefined;
+  private readonly addressPolicy: RateLimitPolicy | undefined;
   /** The newest window this instance has seen; older allowances and rows are swept when it moves. */
   private currentWindow = 0;
   /** Set when a new window begins: the next lease also deletes the rows of windows ended before this. */
@@ -97,12 +113,28 @@ export class RateLimiter {
       settings.sessionPoints > 0
         ? policy('session', settings.sessionPoints, settings.windowSeconds)
         : undefined;
+    this.addressPolicy =
+      (settings.addressPoints ?? 0) > 0
+        ? policy('address', settings.addressPoints!, settings.windowSeconds)
+        : undefined;
   }
 
-  /** The bucket a caller is charged to; undefined when its kind of limit is off. */
+  /**
+   * The bucket of a client address (express's req.ip, which honours TRUST_PROXY); undefined when
+   * the address limit is off. An IPv6 client is counted by its /64, the block one subscriber
+   * usually holds whole: its 2^64 addresses are one budget, not 2^64.
+   */
+  targetOfAddress(ip: string | undefined): RateLimitTarget | undefined {
+    return this.addressPolicy && { bucketKey: `address:${addressBucket(ip)}`, policy: this.addressPolicy };
+  }
+
+  /**
+   * The bucket a caller is charged to; undefined when its kind of limit is off. Every session of
+   * an owner shares one bucket: minting sessions does not multiply the budget.
+   */
   targetOf(caller: Caller): RateLimitTarget | undefined {
     if (caller.sessionId) {
-      return this.sessionPolicy && { bucketKey: `session:${caller.sessionId}`, policy: this.sessionPolicy };
+      return this.sessionPolicy && { bucketKey: `sessions:${caller.ownerId}`, policy: this.sessionPolicy };
     }
     return this.apiKeyPolicy && { bucketKey: `key:${caller.keyId}`, policy: this.apiKeyPolicy };
   }

@@ -1,5 +1,6 @@
 /** Browser sessions in PostgreSQL. TypeORM stays in here. */
 import type { DataSource } from 'typeorm';
+import { inTransaction } from '../db/transaction';
 import { BrowserSession } from './browser-session.entity';
 
 export interface NewBrowserSession {
@@ -27,8 +28,25 @@ export class SessionRepository {
     return this.dataSource.getRepository(BrowserSession);
   }
 
-  insert(session: NewBrowserSession): Promise<BrowserSession> {
-    return this.repo.save(this.repo.create({ ...session, revokedAt: null }));
+  /**
+   * Inserts the session unless its owner already holds `limit` live ones (neither revoked nor
+   * expired, their key not revoked); null then. The owner's row is locked while counting, so
+   * concurrent creates of one owner take turns and never pass the limit together.
+   */
+  insertWithinLimit(session: NewBrowserSession, limit: number): Promise<BrowserSession | null> {
+    return inTransaction(this.dataSource, async (tx) => {
+      await tx.query('SELECT id FROM owners WHERE id = $1 FOR UPDATE', [session.ownerId]);
+      const rows: { live: number }[] = await tx.query(
+        `SELECT count(*)::int AS live
+           FROM browser_sessions s
+           JOIN api_keys k ON k.id = s.api_key_id AND k.revoked_at IS NULL
+          WHERE s.owner_id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
+        [session.ownerId, session.createdAt],
+      );
+      if ((rows[0]?.live ?? 0) >= limit) return null;
+      const repo = tx.getRepository(BrowserSession);
+      return repo.save(repo.create({ ...session, revokedAt: null }));
+    });
   }
 
   /**

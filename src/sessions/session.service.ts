@@ -6,7 +6,13 @@
 import type { ConnectorService } from '../connectors/connector.service';
 import type { Caller } from '../owners/owner.service';
 import type { Clock } from '../shared/clock';
-import { BadRequestError, NotFoundError, UnauthorizedError, type ErrorDetail } from '../shared/errors';
+import {
+  BadRequestError,
+  ConflictError,
+  NotFoundError,
+  UnauthorizedError,
+  type ErrorDetail,
+} from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import type { BrowserSession } from './browser-session.entity';
 import { SESSION_TTL_DEFAULT_SECONDS, type CreateSessionDto } from './dto/create-session.dto';
@@ -32,6 +38,8 @@ export class SessionService {
     private readonly sessions: SessionRepository,
     private readonly connectors: ConnectorService,
     private readonly clock: Clock,
+    /** Live sessions an owner may hold at once (SESSIONS_PER_OWNER). */
+    private readonly perOwner: number,
   ) {}
 
   async create(caller: Caller, input: CreateSessionDto): Promise<CreatedSession> {
@@ -41,14 +49,23 @@ export class SessionService {
     const ttlSeconds = input.expiresInSeconds ?? SESSION_TTL_DEFAULT_SECONDS;
     const token = generateSessionToken();
     await this.sessions.deleteEndedOfOwner(caller.ownerId, new Date(now.getTime() - KEEP_ENDED_MS));
-    const session = await this.sessions.insert({
-      ownerId: caller.ownerId,
-      apiKeyId: caller.keyId,
-      tokenHash: hashSessionToken(token),
-      allowedConnectors,
-      expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
-      createdAt: now,
-    });
+    const session = await this.sessions.insertWithinLimit(
+      {
+        ownerId: caller.ownerId,
+        apiKeyId: caller.keyId,
+        tokenHash: hashSessionToken(token),
+        allowedConnectors,
+        expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+        createdAt: now,
+      },
+      this.perOwner,
+    );
+    if (!session) {
+      throw new ConflictError(
+        `This owner already holds ${this.perOwner} live sessions (the limit, SESSIONS_PER_OWNER): ` +
+          'revoke one (DELETE /api/v1/sessions/{id}) or let one expire first.',
+      );
+    }
     return { session, token };
   }
 

@@ -261,6 +261,38 @@ describe('CONNECTORS_FILE', () => {
   });
 });
 
+describe('an operator-supplied credential pattern', () => {
+  // `(a+)+$` backtracks catastrophically in a backtracking engine: on a string of a's ending in
+  // something else it tries every way of splitting the a's (2^n), blocking the event loop for
+  // seconds at this length (minutes a few characters later). A linear-time engine answers at once.
+  const nested = {
+    ...acmeCrm,
+    slug: 'acme-nested',
+    credentialFields: [{ key: 'token', label: 'API token', required: true, secret: true, pattern: '(a+)+$' }],
+  };
+  let gw: TestGateway;
+  let key: string;
+  beforeAll(async () => {
+    gw = await startGateway({ env: { CONNECTORS_FILE: writeFile('nested.json', [nested]) } });
+    key = (await gw.newOwner('pattern')).apiKey;
+  });
+  afterAll(() => gw.close());
+
+  it('runs in linear time: a 30-character value that backtracks for seconds elsewhere is refused at once', async () => {
+    const api = client(gw.baseUrl, key);
+    const created = await api.post('/api/v1/connections', { connectorSlug: 'acme-nested' });
+    expect(created.status).toBe(201);
+    const url = `/api/v1/connections/${created.body.connection.id}/credentials`;
+    const refused = await api.post(url, { credentials: { token: `${'a'.repeat(29)}!` } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toEqual([
+      { field: 'credentials.token', message: 'does not have the expected format (API token)' },
+    ]);
+    const ok = await api.post(url, { credentials: { token: 'a'.repeat(30) } });
+    expect(ok.status).toBe(200);
+  }, 5_000);
+});
+
 describe('loadCatalog with a bad CONNECTORS_FILE', () => {
   const load = (file: string) => () => loadCatalog({ connectorsFile: file, oauthClients: new Map() });
 
@@ -324,6 +356,24 @@ describe('loadCatalog with a bad CONNECTORS_FILE', () => {
       'not a known field',
     );
   });
+
+  it.each([
+    ['a backreference', '^(a+)\\1$'],
+    ['a lookahead', '^(?=.*[0-9])[a-z0-9]+$'],
+    ['a lookbehind', '^[a-z]+(?<!x)$'],
+  ])(
+    'names the entry and field of a credential pattern with %s (the linear-time engine cannot run it)',
+    (_, pattern) => {
+      const entry = { ...acmeCrm, credentialFields: [{ ...acmeCrm.credentialFields[0], pattern }] };
+      expectFailure(
+        writeFile('re2.json', [acmeDocs, entry]),
+        '#1',
+        'acme-crm',
+        '"credentialFields[0].pattern"',
+        'linear-time',
+      );
+    },
+  );
 
   it('names the entry and field of a slug that appears twice', () => {
     expectFailure(writeFile('twice.json', [acmeCrm, { ...acmeCrm, name: 'Again' }]), '#1', '"slug"');

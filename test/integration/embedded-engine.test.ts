@@ -1,9 +1,14 @@
 /**
- * Many connections into one database session at once must never see each other's statements:
+ * The embedded engine's own socket server (src/db/embedded-socket.ts): who may connect, and what
+ * a connection that goes away mid-sequence leaves behind. Many connections into one database session at once must never see each other's statements:
  * each parameterised query answers with its own parameters. On the embedded engine this proves
  * the session queue (src/db/embedded-socket.ts); on PostgreSQL it holds trivially.
  */
-import { Pool } from 'pg';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Pool } from 'pg';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/db/embedded';
 import { testDatabaseUrl } from '../support/env';
 
 describe('the database under concurrent extended-protocol queries', () => {
@@ -76,3 +81,88 @@ describe('the database under concurrent extended-protocol queries', () => {
     }
   });
 });
+
+describe('the embedded engine on its loopback TCP fallback (a DATA_DIR too deep for a unix socket)', () => {
+  let base: string;
+  let db: EmbeddedDatabase;
+  const opened: Client[] = [];
+
+  beforeAll(async () => {
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-embedded-tcp-'));
+    const deep = path.join(
+      base,
+      'a-data-directory-deep-enough',
+      'that-its-socket-path-cannot-fit-in-sun-path',
+    );
+    db = await startEmbeddedDatabase(deep, 6);
+  }, 120_000);
+  afterAll(async () => {
+    for (const client of opened) await client.end().catch(() => undefined);
+    await db?.stop();
+    fs.rmSync(base, { recursive: true, force: true });
+  });
+
+  async function connected(config: ConstructorParameters<typeof Client>[0]): Promise<Client> {
+    const client = new Client(config);
+    client.on('error', () => undefined);
+    opened.push(client);
+    await client.connect();
+    return client;
+  }
+
+  it('refuses anyone on the machine without its per-start password', async () => {
+    const url = new URL(db.url);
+    expect(url.hostname).toBe('127.0.0.1');
+    expect(decodeURIComponent(url.password)).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+    const at = { host: url.hostname, port: Number(url.port), user: 'postgres', database: 'postgres' };
+    await expect(connected({ ...at, password: 'guess' })).rejects.toThrow(/password authentication failed/);
+    await expect(connected({ ...at, password: '' })).rejects.toThrow();
+    // The URL the gateway is handed (password included) works.
+    const app = await connected({ connectionString: db.url });
+    expect((await app.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('a connection dropped after an error mid-sequence does not leave the backend waiting for Sync', async () => {
+    const dropped = await connected({ connectionString: db.url });
+    const wire = (dropped as unknown as { connection: WireConnection }).connection;
+    const failed = new Promise((resolve) => wire.once('errorMessage', resolve));
+    wire.parse({ text: 'SELECT 1/0' });
+    wire.bind({});
+    wire.execute({});
+    wire.flush();
+    await failed;
+    wire.stream.destroy();
+
+    const next = await connected({ connectionString: db.url });
+    expect((await next.query('SELECT $1::int AS n', [7])).rows).toEqual([{ n: 7 }]);
+    expect((await next.query('SELECT 2 AS m')).rows).toEqual([{ m: 2 }]);
+  });
+
+  it("a connection dropped mid-sequence has its unfinished statement rolled back, not committed by the next one's Sync", async () => {
+    const setup = await connected({ connectionString: db.url });
+    await setup.query('CREATE TABLE IF NOT EXISTS probe_dropped (v int)');
+    await setup.query('TRUNCATE probe_dropped');
+    const dropped = await connected({ connectionString: db.url });
+    const wire = (dropped as unknown as { connection: WireConnection }).connection;
+    const inserted = new Promise((resolve) => wire.once('commandComplete', resolve));
+    wire.parse({ text: 'INSERT INTO probe_dropped VALUES (1)' });
+    wire.bind({});
+    wire.execute({});
+    wire.flush();
+    await inserted;
+    wire.stream.destroy();
+
+    expect((await setup.query('SELECT $1::int AS n', [1])).rows).toEqual([{ n: 1 }]);
+    expect((await setup.query('SELECT count(*)::int AS c FROM probe_dropped')).rows).toEqual([{ c: 0 }]);
+  });
+});
+
+/** The parts of pg's wire connection these tests drive by hand (an extended sequence with no Sync). */
+interface WireConnection {
+  parse(query: { text: string }): void;
+  bind(config: object): void;
+  execute(config: object): void;
+  flush(): void;
+  once(event: string, listener: (...args: unknown[]) => void): void;
+  stream: { destroy(): void };
+}

@@ -111,6 +111,39 @@ describe('rate limits', () => {
       expect(keyRes.status).toBe(200);
       expect(rateLimitOf(keyRes)).toMatchObject({ policy: 'api-key', r: 3 });
     });
+
+    it('draws every session of one owner from one budget: minting sessions does not multiply it', async () => {
+      const { apiKey } = await gw.newOwner('rl-sessions');
+      const api = client(gw.baseUrl, apiKey);
+      const tokens: string[] = [];
+      for (let n = 0; n < 3; n += 1) {
+        const created = await api.post('/api/v1/sessions', {});
+        expect(created.status).toBe(201);
+        tokens.push(created.body.token as string);
+      }
+      // RATE_LIMIT_SESSION_POINTS is 3: one request per session spends the owner's session budget.
+      const first = await client(gw.baseUrl, tokens[0]).get('/api/v1/connections');
+      expect(rateLimitOf(first)).toMatchObject({ policy: 'session', r: 2 });
+      expect((await client(gw.baseUrl, tokens[1]).get('/api/v1/connections')).status).toBe(200);
+      expect((await client(gw.baseUrl, tokens[2]).get('/api/v1/connections')).status).toBe(200);
+      for (const token of tokens) {
+        const refused = await client(gw.baseUrl, token).get('/api/v1/connections');
+        expect(refused.status).toBe(429);
+        expect(refused.body.error.code).toBe('RATE_LIMITED');
+      }
+      // A session minted after the budget is spent starts with nothing either.
+      const late = await api.post('/api/v1/sessions', {});
+      expect(late.status).toBe(201);
+      expect((await client(gw.baseUrl, late.body.token as string).get('/api/v1/connections')).status).toBe(
+        429,
+      );
+      // Another owner's sessions have their own budget.
+      const other = await gw.newOwner('rl-sessions-other');
+      const theirs = await client(gw.baseUrl, other.apiKey).post('/api/v1/sessions', {});
+      expect((await client(gw.baseUrl, theirs.body.token as string).get('/api/v1/connections')).status).toBe(
+        200,
+      );
+    });
   });
 
   describe('GraphQL', () => {

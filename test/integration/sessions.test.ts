@@ -430,6 +430,64 @@ describe('browser sessions', () => {
   });
 });
 
+describe('live sessions per owner (SESSIONS_PER_OWNER)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({ env: { SESSIONS_PER_OWNER: '3' } });
+  });
+  afterAll(() => gw.close());
+
+  it('refuses the next create with 409 CONFLICT saying so; a revoked or expired session frees its place', async () => {
+    const owner = await gw.newOwner('sess-cap');
+    const api = client(gw.baseUrl, owner.apiKey);
+    const ids: string[] = [];
+    for (let n = 0; n < 3; n += 1) {
+      const res = await api.post('/api/v1/sessions', {});
+      expect(res.status).toBe(201);
+      ids.push(res.body.session.id as string);
+    }
+    const refused = await api.post('/api/v1/sessions', {});
+    expect(refused.status).toBe(409);
+    expect(refused.body).toEqual({
+      error: { code: 'CONFLICT', message: expect.stringContaining('3 live sessions') },
+    });
+    const overGraphql = await gql(gw.baseUrl, owner.apiKey, CreateSessionDocument, { input: {} });
+    expect(overGraphql.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    // Another owner is not affected.
+    const other = await gw.newOwner('sess-cap-other');
+    expect((await client(gw.baseUrl, other.apiKey).post('/api/v1/sessions', {})).status).toBe(201);
+
+    expect((await api.delete(`/api/v1/sessions/${ids[0]}`)).status).toBe(200);
+    expect((await api.post('/api/v1/sessions', {})).status).toBe(201);
+    expect((await api.post('/api/v1/sessions', {})).status).toBe(409);
+    await gw.dataSource.query(
+      "UPDATE browser_sessions SET expires_at = now() - interval '1 second' WHERE id = $1",
+      [ids[1]],
+    );
+    expect((await api.post('/api/v1/sessions', {})).status).toBe(201);
+  });
+
+  it('holds under concurrent creates: never more than the limit', async () => {
+    const owner = await gw.newOwner('sess-cap-race');
+    const api = client(gw.baseUrl, owner.apiKey);
+    const statuses = (
+      await Promise.all(Array.from({ length: 12 }, () => api.post('/api/v1/sessions', {})))
+    ).map((res) => res.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(9);
+    const rows: { n: number }[] = await gw.dataSource.query(
+      'SELECT count(*)::int AS n FROM browser_sessions WHERE owner_id = $1',
+      [owner.ownerId],
+    );
+    expect(rows[0]!.n).toBe(3);
+  });
+
+  it('SESSIONS_PER_OWNER is a whole number of at least 1 (default 1000)', () => {
+    expect(loadConfig({}).sessionsPerOwner).toBe(1000);
+    expect(() => loadConfig({ SESSIONS_PER_OWNER: '0' })).toThrow(ConfigError);
+  });
+});
+
 /**
  * A CORS preflight is answered by the CORS layer, not by an API operation, so it goes through
  * fetch directly rather than the client that checks answers against openapi/openapi.yaml.

@@ -61,6 +61,9 @@ export async function startGateway(
     DATABASE_POOL_SIZE: '5',
     LOG_LEVEL: 'info',
     PUBLIC_URL: options.publicUrlIsAddress ? `http://127.0.0.1:${port}` : 'http://gateway.test',
+    // Every test comes from 127.0.0.1: a per-address limit would make the suites trip each other
+    // (address-limit.test.ts turns it on).
+    RATE_LIMIT_ADDRESS_POINTS: '0',
     ...options.env,
   });
   const logs: string[] = [];

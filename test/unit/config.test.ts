@@ -105,6 +105,42 @@ describe('loadConfig', () => {
     expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false' }).graphqlIntrospection).toBe(false);
   });
 
+  it('TRUST_PROXY takes a hop count or a list of proxy addresses/CIDRs, never "trust everyone"', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7 ,fd00::/8,::1,loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      'fd00::/8',
+      '::1',
+      'loopback',
+    ]);
+    for (const everyone of ['true', 'TRUE', 'yes']) {
+      const error = configError({ TRUST_PROXY: everyone });
+      expect(error.variable).toBe('TRUST_PROXY');
+      expect(error.message).toMatch(/hop count/);
+    }
+    for (const bad of [
+      '10.0.0.0/33',
+      'proxy.internal',
+      '10.0.0',
+      '0x7f.1',
+      '::1/129',
+      '1.2.3.4/8/1',
+      '101',
+    ]) {
+      expect(configError({ TRUST_PROXY: bad }).variable).toBe('TRUST_PROXY');
+    }
+  });
+
+  it('RATE_LIMIT_ADDRESS_POINTS defaults to 120 per window; 0 turns it off', () => {
+    expect(loadConfig({}).rateLimitAddressPoints).toBe(120);
+    expect(loadConfig({ RATE_LIMIT_ADDRESS_POINTS: '0' }).rateLimitAddressPoints).toBe(0);
+    expect(configError({ RATE_LIMIT_ADDRESS_POINTS: '-1' }).variable).toBe('RATE_LIMIT_ADDRESS_POINTS');
+  });
+
   it('keeps only OAuth clients with both a client id and a client secret, keyed by env spelling', () => {
     const config = loadConfig({
       CONNECTOR_GITHUB_CLIENT_ID: 'gh-id',

@@ -342,7 +342,7 @@ export type CredentialField = {
   key: Scalars['String']['output'];
   /** A human label for the form. */
   label: Scalars['String']['output'];
-  /** A regular expression (JavaScript syntax) the whole value must match, when the format is known. */
+  /** A regular expression the whole value must match, when the format is known: the syntax JavaScript and RE2 share (no backreferences or lookaround), run in linear time. */
   pattern: Maybe<Scalars['String']['output']>;
   /** Whether the value must be present and non-empty. */
   required: Scalars['Boolean']['output'];
@@ -376,7 +376,9 @@ export type Mutation = {
   connect: ConnectPayload;
   /**
    * Creates a browser session for the calling owner and returns its token (shown once). Needs the
-   * owner's API key: a session token gets UNAUTHORIZED here.
+   * owner's API key: a session token gets UNAUTHORIZED here. An owner holds at most
+   * `SESSIONS_PER_OWNER` (default 1000) live sessions: past that, CONFLICT until one is revoked or
+   * expires. All of an owner's sessions share one rate-limit budget (`RATE_LIMIT_SESSION_POINTS`).
    */
   createSession: CreateSessionPayload;
   /**
@@ -478,11 +480,12 @@ export type PageInfo = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost: 1 per
- * scalar field, 2 per object field plus 1.5 times its children, times its page size — `first`
- * however it is spelled: a literal, a variable's value (or its declared default), or, left out or
- * null, the server's default (50). max(1, ceil(cost / 100)) points. An operation costing more than
- * 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
+ * Rate limits: every operation is charged to the caller's API key, or to its owner's sessions (one
+ * budget shared by all of them), by its cost: 1 per scalar field, 2 per object field plus 1.5 times
+ * its children, times its page size — `first` however it is spelled: a literal, a variable's value
+ * (or its declared default), or, left out or null, the server's default (50); fragments cost what
+ * their fields cost written in place. max(1, ceil(cost / 100)) points. An operation costing more
+ * than 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
  * `COST_LIMIT_EXCEEDED`, charged 1 point). Automatic persisted queries are off: a hash sent without
  * its document gets `PERSISTED_QUERY_NOT_SUPPORTED`. The answer carries the `RateLimit-Policy` and
  * `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
@@ -511,11 +514,12 @@ export type Query = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost: 1 per
- * scalar field, 2 per object field plus 1.5 times its children, times its page size — `first`
- * however it is spelled: a literal, a variable's value (or its declared default), or, left out or
- * null, the server's default (50). max(1, ceil(cost / 100)) points. An operation costing more than
- * 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
+ * Rate limits: every operation is charged to the caller's API key, or to its owner's sessions (one
+ * budget shared by all of them), by its cost: 1 per scalar field, 2 per object field plus 1.5 times
+ * its children, times its page size — `first` however it is spelled: a literal, a variable's value
+ * (or its declared default), or, left out or null, the server's default (50); fragments cost what
+ * their fields cost written in place. max(1, ceil(cost / 100)) points. An operation costing more
+ * than 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
  * `COST_LIMIT_EXCEEDED`, charged 1 point). Automatic persisted queries are off: a hash sent without
  * its document gets `PERSISTED_QUERY_NOT_SUPPORTED`. The answer carries the `RateLimit-Policy` and
  * `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
@@ -531,11 +535,12 @@ export type QueryConnectionArgs = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost: 1 per
- * scalar field, 2 per object field plus 1.5 times its children, times its page size — `first`
- * however it is spelled: a literal, a variable's value (or its declared default), or, left out or
- * null, the server's default (50). max(1, ceil(cost / 100)) points. An operation costing more than
- * 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
+ * Rate limits: every operation is charged to the caller's API key, or to its owner's sessions (one
+ * budget shared by all of them), by its cost: 1 per scalar field, 2 per object field plus 1.5 times
+ * its children, times its page size — `first` however it is spelled: a literal, a variable's value
+ * (or its declared default), or, left out or null, the server's default (50); fragments cost what
+ * their fields cost written in place. max(1, ceil(cost / 100)) points. An operation costing more
+ * than 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
  * `COST_LIMIT_EXCEEDED`, charged 1 point). Automatic persisted queries are off: a hash sent without
  * its document gets `PERSISTED_QUERY_NOT_SUPPORTED`. The answer carries the `RateLimit-Policy` and
  * `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
@@ -554,11 +559,12 @@ export type QueryConnectionsArgs = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost: 1 per
- * scalar field, 2 per object field plus 1.5 times its children, times its page size — `first`
- * however it is spelled: a literal, a variable's value (or its declared default), or, left out or
- * null, the server's default (50). max(1, ceil(cost / 100)) points. An operation costing more than
- * 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
+ * Rate limits: every operation is charged to the caller's API key, or to its owner's sessions (one
+ * budget shared by all of them), by its cost: 1 per scalar field, 2 per object field plus 1.5 times
+ * its children, times its page size — `first` however it is spelled: a literal, a variable's value
+ * (or its declared default), or, left out or null, the server's default (50); fragments cost what
+ * their fields cost written in place. max(1, ceil(cost / 100)) points. An operation costing more
+ * than 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
  * `COST_LIMIT_EXCEEDED`, charged 1 point). Automatic persisted queries are off: a hash sent without
  * its document gets `PERSISTED_QUERY_NOT_SUPPORTED`. The answer carries the `RateLimit-Policy` and
  * `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
@@ -574,11 +580,12 @@ export type QueryConnectorArgs = {
  * (`alm_live_…`) or a browser session token (`alm_sess_…`, see `createSession`), and only ever sees
  * the caller's own data (a session restricted to some connectors sees only theirs).
  *
- * Rate limits: every operation is charged to the caller's API key or session, by its cost: 1 per
- * scalar field, 2 per object field plus 1.5 times its children, times its page size — `first`
- * however it is spelled: a literal, a variable's value (or its declared default), or, left out or
- * null, the server's default (50). max(1, ceil(cost / 100)) points. An operation costing more than
- * 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
+ * Rate limits: every operation is charged to the caller's API key, or to its owner's sessions (one
+ * budget shared by all of them), by its cost: 1 per scalar field, 2 per object field plus 1.5 times
+ * its children, times its page size — `first` however it is spelled: a literal, a variable's value
+ * (or its declared default), or, left out or null, the server's default (50); fragments cost what
+ * their fields cost written in place. max(1, ceil(cost / 100)) points. An operation costing more
+ * than 20,000 is refused before it runs (HTTP 400, `BAD_REQUEST`, `extensions.reason`
  * `COST_LIMIT_EXCEEDED`, charged 1 point). Automatic persisted queries are off: a hash sent without
  * its document gets `PERSISTED_QUERY_NOT_SUPPORTED`. The answer carries the `RateLimit-Policy` and
  * `RateLimit` headers; over the limit it is HTTP 429 with `Retry-After` and
