@@ -8,7 +8,8 @@
  * lease grants at most what is left of the limit, so the instances together never serve more
  * than the limit; a small limit (under 100) leases one point at a time and is exact. The price
  * is that points leased by one instance and not spent there are lost to the others for the rest
- * of the window (at most one chunk, or twice a costly GraphQL operation's price, per instance).
+ * of the window (per instance at most one chunk, a tenth of the limit, or twice a costly GraphQL
+ * operation's price).
  * The first lease of each window also deletes the rows of windows that have ended (in the same
  * statement).
  */
@@ -174,13 +175,15 @@ export class RateLimiter {
   }
 
   private async lease(target: RateLimitTarget, allowance: Allowance, points: number): Promise<void> {
-    // A request dearer than a chunk (a costly GraphQL operation) leases its price twice over, so
-    // the next one like it is served from memory too; the rest lease a chunk. Small limits (chunk
-    // 1) lease exactly what is needed, so they stay exact across instances.
-    const want =
-      points > target.policy.chunk && target.policy.chunk > 1
-        ? 2 * points - allowance.points
-        : Math.max(target.policy.chunk, points - allowance.points);
+    // Leasing ahead: a request leases what it needs and, while the limit is not small, enough to
+    // serve the next few like it from memory — a chunk for a 1-point request; for a GraphQL
+    // operation priced by its page sizes, four times its price up to a tenth of the limit (at
+    // least twice its price), so a key spending its budget on such operations does not go to the
+    // database on every request. Small limits (chunk 1) lease exactly what is needed, so they stay
+    // exact across instances.
+    const { chunk, limit } = target.policy;
+    const ahead = chunk > 1 ? Math.min(4 * points, Math.max(2 * points, Math.floor(limit / 10))) : 0;
+    const want = Math.max(chunk, points - allowance.points, ahead - allowance.points);
     const pruneEndedBefore = this.pruneEndedBefore;
     this.pruneEndedBefore = undefined;
     const lease = await this.repository.lease(
