@@ -45,11 +45,20 @@ describe('API-key cache on two instances of one database', () => {
     const owner = await a.newOwner('cache');
     const api = client(a.baseUrl, owner.apiKey);
     const first = await keyLookups(a, () => api.get('/api/v1/connections'));
-    const next = await keyLookups(a, async () => {
-      for (let i = 0; i < 5; i++) expect((await api.get('/api/v1/connections')).status).toBe(200);
-    });
+    // A poll of the revocation feed that comes late (a machine busy with other work) rightly makes
+    // the cache verify again, to keep its bound; so a run of five requests is measured up to three
+    // times, and one of them must be served from memory alone (a cache that does not cache never is).
+    const runs: number[] = [];
+    do {
+      runs.push(
+        await keyLookups(a, async () => {
+          for (let i = 0; i < 5; i++) expect((await api.get('/api/v1/connections')).status).toBe(200);
+        }),
+      );
+    } while (runs.at(-1) !== 0 && runs.length < 3);
     expect(first).toBe(1);
-    expect(next).toBe(0);
+    expect(runs.at(-1)).toBe(0);
+    expect(runs.every((lookups) => lookups <= 1)).toBe(true);
   });
 
   it('stops a revoked key at once where it was revoked and within the bound everywhere else', async () => {
