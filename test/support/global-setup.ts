@@ -1,5 +1,5 @@
 /**
- * Once per `npm test`: a fresh database for this run, migrated, handed to the workers as
+ * Once per `npm test` (not for the unit project, which needs none): a fresh database for this run, migrated, handed to the workers as
  * TEST_DATABASE_URL. With DATABASE_URL set (CI, against a real PostgreSQL) a new database is
  * created on that server; without it the embedded engine runs here, in a temporary directory,
  * behind its socket server — exactly what `npm start` uses.
@@ -24,6 +24,8 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // The integration and browser projects both name this setup: the first one to run sets up.
+  if (globalThis.__gatewayTestState) return;
   const state: SetupState = {};
   const serverUrl = process.env.DATABASE_URL;
   let url: string;
