@@ -1,5 +1,5 @@
 /**
- * The raw baseline of `npm run bench` (performance.md): node:http and a pg Pool doing the same
+ * The raw baseline of `npm run bench` (README "Performance"): node:http and a pg Pool doing the same
  * work as the gateway's hot path and nothing else. SHA-256 of the Bearer key, one indexed lookup,
  * then the owner's newest live connections as the same JSON the gateway sends. No framework, no
  * ORM, no logging: the practical ceiling the gateway is measured against.

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (performance.md): the gateway against a raw node:http + pg baseline doing the
+ * `npm run bench` (README "Performance"): the gateway against a raw node:http + pg baseline doing the
  * same work, in one run, on fresh databases holding the same data. Prints req/s, p50/p99 and
  * ratios per target, a 60 s memory run, cold-start figures, and last the line
  * `rest/baseline=X graphql/baseline=Y`. A script, not a test: nothing here is asserted in CI.

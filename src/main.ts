@@ -57,7 +57,8 @@ async function main(): Promise<void> {
   refresher.start();
 
   const server = http.createServer(built.app);
-  // Explicit bounds so slow or idle clients cannot hold sockets open (security.md promise 9).
+  // Explicit bounds so slow or idle clients cannot hold sockets open
+  // (docs/security.md#resource-limits-per-owner).
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   server.keepAliveTimeout = 5_000;

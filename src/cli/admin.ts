@@ -1,5 +1,5 @@
 /**
- * The admin CLI (contract §1): `npm run --silent admin -- <command>`.
+ * The admin CLI (README "Admin CLI"): `npm run --silent admin -- <command>`.
  *
  *   keys create --owner <name>     {"ownerId","apiKey"}: the key is shown this once
  *   keys list --owner <name>       {"ownerId","keys":[{id,prefix,createdAt,revokedAt}]}

@@ -1,4 +1,4 @@
-/** REST door of connections (contract §3): parse, call one service method, map the result. */
+/** REST door of connections (openapi/openapi.yaml): parse, call one service method, map the result. */
 import { Router } from 'express';
 import type { Services } from '../container';
 import { callerOf } from '../http/auth.middleware';

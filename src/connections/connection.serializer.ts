@@ -1,4 +1,7 @@
-/** The public record of a connection (contract §3): an allow-list of fields, never the entity minus some. */
+/**
+ * The public record of a connection (openapi/openapi.yaml): an allow-list of fields, never the
+ * entity minus some.
+ */
 import type { ConnectionRecord, ConnectionStatus, LastError } from './connection.types';
 import type { AuthType } from '../connectors/connector.types';
 

@@ -1,4 +1,7 @@
-/** The public shape of a connector (contract §3): an allow-list, so OAuth client settings never leak. */
+/**
+ * The public shape of a connector (openapi/openapi.yaml): an allow-list, so OAuth client settings
+ * never leak.
+ */
 import type { CatalogEntry } from './catalog.types';
 import type { AuthType, ConnectorTool, CredentialField } from './connector.types';
 

@@ -46,7 +46,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
   });
 }
 
-/** Opens the data source and applies pending migrations (contract §1: on start). */
+/** Opens the data source and applies pending migrations (on start; docs/architecture.md#migrations). */
 export async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
   const dataSource = createDataSource(options);
   await dataSource.initialize();

@@ -1,7 +1,7 @@
 /**
- * The GraphQL limits (README "GraphQL limits"), sized for the operations in the schema with room
- * to spare. maxCost bounds an operation's cost as rate-limits/graphql-cost.ts prices it (with its
- * variables and the server's default page sizes): a full page (first: 100) of every connection
+ * The GraphQL limits (docs/security.md#graphql-limits), sized for the operations in the schema with
+ * room to spare. maxCost bounds an operation's cost as rate-limits/graphql-cost.ts prices it (with
+ * its variables and the server's default page sizes): a full page (first: 100) of every connection
  * field costs about 14,800; a page of connections with a page of events each goes over.
  */
 export const GRAPHQL_LIMITS = {

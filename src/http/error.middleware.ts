@@ -33,7 +33,7 @@ function fromExpress(err: unknown): AppError | undefined {
 }
 
 /**
- * A person's browser, as opposed to an API caller (contract §3): no Authorization header (a
+ * A person's browser, as opposed to an API caller: no Authorization header (a
  * browser never sends one by itself), and `text/html` named in Accept and preferred to JSON.
  * curl's default (any type) or a fetch without Accept is an API caller: the JSON envelope.
  */

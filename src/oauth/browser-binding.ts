@@ -1,9 +1,9 @@
 /**
- * The browser-binding cookie (security.md promise 5): set when the ticket is opened (the
- * confirmation page's Continue, or an API caller's direct open),
- * required at the callback, so a flow finishes only in the browser that began it. One cookie
- * per flow, scoped to the callback path, HttpOnly, SameSite=Lax (sent on the provider's
- * top-level redirect back to us), Secure when PUBLIC_URL is https.
+ * The browser-binding cookie (docs/security.md#oauth-done-right): set when the ticket is opened
+ * (the confirmation page's Continue, or an API caller's direct open), required at the callback, so
+ * a flow finishes only in the browser that began it. One cookie per flow, scoped to the callback
+ * path, HttpOnly, SameSite=Lax (sent on the provider's top-level redirect back to us), Secure when
+ * PUBLIC_URL is https.
  */
 import { parse, serialize } from 'cookie';
 import { HANDSHAKE_TTL_MS } from './handshake.constants';
@@ -40,7 +40,7 @@ export function readBindingCookie(cookieHeader: string | undefined, flowId: stri
 }
 
 /**
- * The confirmation page's cookie (contract §5: the link asks before it acts): set when a
+ * The confirmation page's cookie (docs/security.md#a-link-never-acts-on-its-own): set when a
  * browser opens the ticket URL, scoped to that URL's path, and required with the page's
  * anti-forgery field by its Continue and Cancel. The flow keeps only its hash.
  */

@@ -1,5 +1,5 @@
 /**
- * The page a browser sees at a ticket URL (contract §5: the link asks before it acts). It says
+ * The page a browser sees at a ticket URL (docs/security.md#a-link-never-acts-on-its-own). It says
  * which connector and whose connection the account will be connected to, and offers Continue
  * and Cancel in one POST form with the anti-forgery field. It shows only what the operator
  * decided (the catalog's connector name, the owner's name), never text the link's sender chose

@@ -1,2 +1,2 @@
-/** A handshake (ticket, state, verifier, cookie) lives 10 minutes (contract §5). */
+/** A handshake (ticket, state, verifier, cookie) lives 10 minutes (docs/security.md#oauth-done-right). */
 export const HANDSHAKE_TTL_MS = 10 * 60 * 1000;

@@ -1,11 +1,11 @@
 /**
- * The OAuth 2.0 handshake (contract §5): begin (a ticket URL), confirm (the page a browser sees
- * at the ticket URL: whose connection, which connector; its cookie and anti-forgery field),
- * open (on the page's continue, or at once for the owner's API caller: state, PKCE verifier and
- * the browser-binding cookie, then the provider's authorization URL; a ticket opens once), and
- * the callback (state, cookie and `iss` checked before anything changes; one claim per flow;
- * the code exchanged with no database transaction open). Every step lives in the database, so
- * any instance can finish what another began.
+ * The OAuth 2.0 handshake (docs/architecture.md#oauth-handshake-refresh-revocation): begin (a
+ * ticket URL), confirm (the page a browser sees at the ticket URL: whose connection, which
+ * connector; its cookie and anti-forgery field), open (on the page's continue, or at once for the
+ * owner's API caller: state, PKCE verifier and the browser-binding cookie, then the provider's
+ * authorization URL; a ticket opens once), and the callback (state, cookie and `iss` checked before
+ * anything changes; one claim per flow; the code exchanged with no database transaction open).
+ * Every step lives in the database, so any instance can finish what another began.
  */
 import { createHmac } from 'node:crypto';
 import type { Catalog } from '../connectors/catalog';

@@ -1,8 +1,8 @@
 /**
- * The OAuth doors of contract §3. Two are opened by a browser without an API key: the ticket
- * URL (`GET /connections/:id/oauth?ticket=`: a confirmation page whose form POSTs back to the
- * same URL to go on to the provider) and the provider's callback; they answer pages and
- * redirects. The others take the owner's Bearer key like every other route.
+ * The OAuth doors of the REST API (openapi/openapi.yaml). Two are opened by a browser without an
+ * API key: the ticket URL (`GET /connections/:id/oauth?ticket=`: a confirmation page whose form
+ * POSTs back to the same URL to go on to the provider) and the provider's callback; they answer
+ * pages and redirects. The others take the owner's Bearer key like every other route.
  */
 import { randomBytes } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
@@ -100,10 +100,10 @@ export function oauthRoutes(
   };
 
   /**
-   * The `oauthUrl` as a browser opens it: the confirmation page (contract §5), which goes on
-   * only by its form's POST. An API caller with a Bearer header is checked like any request
-   * (the connection must be its own) and goes to the provider at once; without a ticket it
-   * begins a fresh handshake first.
+   * The `oauthUrl` as a browser opens it: the confirmation page
+   * (docs/security.md#a-link-never-acts-on-its-own), which goes on only by its form's POST. An API
+   * caller with a Bearer header is checked like any request (the connection must be its own) and
+   * goes to the provider at once; without a ticket it begins a fresh handshake first.
    */
   router.get('/connections/:id/oauth', async (req, res) => {
     browserPage(res);

@@ -1,12 +1,13 @@
 /**
- * The cross-instance refresh lock on connections (security.md promise 7): an instance claims a
- * connection's lease with one conditional UPDATE and holds no transaction while it talks to the
- * provider; it then saves the new tokens or the failure as one journaled change. Leases are
- * reckoned on the database's clock (`now()`), never an instance's, so instances whose clocks
- * disagree still exclude each other; a lease that outlives its holder expires. Saving compares
- * and swaps on the token version the holder read, not on the lease: a holder whose lease ran
- * out still saves what the provider gave it (a rotated refresh token is only valid there) when
- * nothing was written meanwhile, and never overwrites what was (a re-authorisation's new grant).
+ * The cross-instance refresh lock on connections
+ * (docs/security.md#refresh-that-does-not-die-silently): an instance claims a connection's lease
+ * with one conditional UPDATE and holds no transaction while it talks to the provider; it then
+ * saves the new tokens or the failure as one journaled change. Leases are reckoned on the
+ * database's clock (`now()`), never an instance's, so instances whose clocks disagree still exclude
+ * each other; a lease that outlives its holder expires. Saving compares and swaps on the token
+ * version the holder read, not on the lease: a holder whose lease ran out still saves what the
+ * provider gave it (a rotated refresh token is only valid there) when nothing was written
+ * meanwhile, and never overwrites what was (a re-authorisation's new grant).
  */
 import type { DataSource } from 'typeorm';
 import { Connection } from '../connections/connection.entity';

@@ -1,7 +1,7 @@
 /**
- * `returnTo` checks (security.md promise 6): only the gateway's own origin or an allow-listed
- * origin. Relative paths resolve against PUBLIC_URL; scheme-relative (`//x`), backslash tricks
- * (`/\x`), credentials in the URL and non-http schemes are refused.
+ * `returnTo` checks (docs/security.md#no-open-redirects): only the gateway's own origin or an
+ * allow-listed origin. Relative paths resolve against PUBLIC_URL; scheme-relative (`//x`),
+ * backslash tricks (`/\x`), credentials in the URL and non-http schemes are refused.
  */
 import { BadRequestError } from '../shared/errors';
 

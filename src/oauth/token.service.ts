@@ -1,10 +1,10 @@
 /**
- * Keeps OAuth connections connected (security.md promise 7). A refresh runs once per connection
- * at a time across every instance: in-process callers share one promise, and instances contend
- * for a lease on the row claimed by one conditional UPDATE on the database's clock (no
- * transaction is held while the provider is called). The winner re-reads the row after
- * claiming; a loser waits until the row no longer needs a refresh (or the lease is free again).
- * A rotated refresh token is saved in the same statement as the new access token; an answer
+ * Keeps OAuth connections connected (docs/security.md#refresh-that-does-not-die-silently). A
+ * refresh runs once per connection at a time across every instance: in-process callers share one
+ * promise, and instances contend for a lease on the row claimed by one conditional UPDATE on the
+ * database's clock (no transaction is held while the provider is called). The winner re-reads the
+ * row after claiming; a loser waits until the row no longer needs a refresh (or the lease is free
+ * again). A rotated refresh token is saved in the same statement as the new access token; an answer
  * without one keeps the old; `invalid_grant` turns the connection expired.
  *
  * What the provider answered is saved only over the tokens it renewed: the save compares and

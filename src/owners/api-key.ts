@@ -1,4 +1,6 @@
-/** API key format (security.md promise 3): `alm_live_` + 32 base62 characters, about 190 bits. */
+/**
+ * API key format (docs/security.md#api-keys): `alm_live_` + 32 base62 characters, about 190 bits.
+ */
 import { createHash, randomBytes } from 'node:crypto';
 
 export const API_KEY_PREFIX = 'alm_live_';

@@ -1,5 +1,6 @@
 /**
- * The one outgoing-address guard (OWASP API7, SSRF; security.md 13): where a user-supplied value
+ * The one outgoing-address guard (OWASP API7, SSRF;
+ * docs/security.md#no-server-side-request-forgery-through-webhooks): where a user-supplied value
  * decides the host of a request — a webhook URL today, a provider URL template with a
  * connection's config tomorrow — the gateway must not reach its own loopback, the cloud metadata
  * service or the networks behind it, in any spelling of their addresses.

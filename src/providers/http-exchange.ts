@@ -1,6 +1,6 @@
 /**
- * One outgoing HTTP exchange, fenced (security.md 13): the webhook sender uses it today, and the
- * provider calls (issue 13) are meant to go through it too.
+ * One outgoing HTTP exchange, fenced (docs/architecture.md#outgoing-calls): the webhook sender uses
+ * it today, and calls to providers are meant to go through it too.
  *
  * - The whole exchange — connect, request, answer head and body — ends within `timeoutMs`
  *   (one deadline for all of it, not a timer per phase a slow peer could keep resetting).

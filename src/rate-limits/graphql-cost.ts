@@ -5,12 +5,13 @@
  * multiplied by its page size; fragments (spreads and inline) cost what their selections would
  * cost written in place; `__schema` costs nothing.
  *
- * The page size is the one the server will use, however the document spells it (security.md
- * promise 14): a literal `first`/`last`; a variable's value, or its declared default when the
- * request gives none; the field's server default (50) when the argument is left out or null; the
- * largest page (100) when a variable's value is not a whole number (GraphQL refuses it anyway).
- * Fields that take a page size: PAGED_FIELDS. Persisted-query hashes without their document are
- * refused by Apollo (`persistedQueries: false`), so every priced request carries its document.
+ * The page size is the one the server will use, however the document spells it
+ * (docs/security.md#graphql-limits): a literal `first`/`last`; a variable's value, or its declared
+ * default when the request gives none; the field's server default (50) when the argument is left
+ * out or null; the largest page (100) when a variable's value is not a whole number (GraphQL
+ * refuses it anyway). Fields that take a page size: PAGED_FIELDS. Persisted-query hashes without
+ * their document are refused by Apollo (`persistedQueries: false`), so every priced request carries
+ * its document.
  *
  * A document over GRAPHQL_LIMITS.maxCost is charged 1 point and refused before it runs
  * (graphql/cost-limit.ts: 400 BAD_REQUEST, reason COST_LIMIT_EXCEEDED); graphql-armor's own limit,

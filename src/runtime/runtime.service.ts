@@ -1,5 +1,5 @@
 /**
- * Live credentials for the agent runtime (contract §6): the only reader of secrets. Each read is
+ * Live credentials for the agent runtime (`/internal/v1`): the only reader of secrets. Each read is
  * logged (which connection, which kind) and joins the connection's audit trail, without the secret.
  */
 import type { ConnectionRepository } from '../connections/connection.repository';

@@ -1,6 +1,6 @@
 /**
  * Browser session tokens: `alm_sess_` + 32 base62 characters (about 190 bits), shown once and
- * stored as a SHA-256 hash, exactly like API keys (security.md promise 3).
+ * stored as a SHA-256 hash, exactly like API keys (docs/security.md#api-keys).
  */
 import { hashApiKey, randomBase62 } from '../owners/api-key';
 

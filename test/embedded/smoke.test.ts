@@ -1,8 +1,8 @@
 /**
- * The newcomer's path on the embedded engine, with real processes (contract §1): no database
- * server, no ENCRYPTION_KEY, a fresh DATA_DIR. Create a key with the admin CLI, start the
- * gateway, connect something over REST and GraphQL, stop it with SIGTERM, start it again and
- * find everything still there. And the three ways a bad configuration must stop the start.
+ * The newcomer's path on the embedded engine, with real processes (README "Two commands"): no
+ * database server, no ENCRYPTION_KEY, a fresh DATA_DIR. Create a key with the admin CLI, start the
+ * gateway, connect something over REST and GraphQL, stop it with SIGTERM, start it again and find
+ * everything still there. And the three ways a bad configuration must stop the start.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The admin CLI as an operator runs it (contract §1): a real child process against the run's
+ * The admin CLI as an operator runs it (README "Admin CLI"): a real child process against the run's
  * database, one JSON object on stdout, messages on stderr, exit 0/1/2.
  *
  * The database is shared with the other suites running in parallel, so assertions only ever

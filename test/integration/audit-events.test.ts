@@ -1,7 +1,7 @@
 /**
- * The audit trail (issue 6, part 4): every change to a connection and every runtime credential
- * read is an event row (who, what, when, from where, never the secret), written with the change,
- * listed by GET /api/v1/connections/:id/events and GraphQL `Connection.events`.
+ * The audit trail (docs/security.md#accountable): every change to a connection and every runtime
+ * credential read is an event row (who, what, when, from where, never the secret), written with the
+ * change, listed by GET /api/v1/connections/:id/events and GraphQL `Connection.events`.
  */
 import { randomBytes } from 'node:crypto';
 import { ConnectionEventsDocument } from '../graphql/generated/graphql';

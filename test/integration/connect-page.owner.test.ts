@@ -1,8 +1,8 @@
 /**
  * The hosted connect page names the owner it connects for, and a second link for another owner
- * never silently replaces the session a browser already holds there: the browser is asked which
- * one to keep (security.md promise 11). The page's own Connect button is the confirmation of an
- * OAuth connection: it goes straight to the provider.
+ * never silently replaces the session a browser already holds there: the browser is asked which one
+ * to keep (docs/security.md#browser-sessions-not-keys-in-browsers). The page's own Connect button
+ * is the confirmation of an OAuth connection: it goes straight to the provider.
  */
 import { TestBrowser } from '../support/browser';
 import { client } from '../support/http';

@@ -1,5 +1,5 @@
 /**
- * POST /api/v1/connections/:id/credentials (contract §3): validation per credential field,
+ * POST /api/v1/connections/:id/credentials (openapi/openapi.yaml): validation per credential field,
  * encryption at rest, replacement on re-submission, and concurrent submits.
  */
 import { randomBytes } from 'node:crypto';

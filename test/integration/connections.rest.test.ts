@@ -1,13 +1,13 @@
 /**
- * REST connections (contract §3, non-OAuth routes): list, create, get and delete, over real HTTP
- * against a live gateway. The database is read directly only to prove what is stored.
+ * REST connections (openapi/openapi.yaml, the non-OAuth routes): list, create, get and delete, over
+ * real HTTP against a live gateway. The database is read directly only to prove what is stored.
  */
 import { createHash } from 'node:crypto';
 import { client } from '../support/http';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { sleep } from '../support/wait';
 
-/** The record of contract §3, exactly. */
+/** The connection record of openapi/openapi.yaml, exactly. */
 const CONTRACT_KEYS = [
   'authType',
   'connectedAt',

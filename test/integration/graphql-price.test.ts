@@ -1,9 +1,9 @@
 /**
- * The GraphQL price does not depend on spelling (issue 11, item 6; security.md promise 14): a page
- * size given literally, as a variable, as a variable's default, or left out (the server's default)
- * is charged the same points, a persisted-query hash sent without its document is refused
- * (PERSISTED_QUERY_NOT_SUPPORTED) instead of priced as 1, and the cost limit refuses an
- * over-costly document in every spelling. `Connection.events` loads in one statement per page.
+ * The GraphQL price does not depend on spelling (docs/security.md#graphql-limits): a page size
+ * given literally, as a variable, as a variable's default, or left out (the server's default) is
+ * charged the same points, a persisted-query hash sent without its document is refused
+ * (PERSISTED_QUERY_NOT_SUPPORTED) instead of priced as 1, and the cost limit refuses an over-costly
+ * document in every spelling. `Connection.events` loads in one statement per page.
  */
 import { createHash } from 'node:crypto';
 import { Kind, parse } from 'graphql';

@@ -1,6 +1,6 @@
 /**
- * GraphQL over real HTTP (contract §7): the typed operations of test/graphql against a real
- * gateway, REST/GraphQL agreement, error codes, and the limits of security.md promise 8, each
+ * GraphQL over real HTTP: the typed operations of test/graphql against a real gateway,
+ * REST/GraphQL agreement, error codes, and the limits of docs/security.md#graphql-limits, each
  * of which must reject a document before anything executes.
  */
 import {

@@ -363,7 +363,7 @@ describe('Idempotency-Key', () => {
     });
   });
 
-  describe('per credential (issue 11, item 3)', () => {
+  describe('per credential', () => {
     const createSession = `mutation CreateSession($input: CreateSessionInput!) {
       createSession(input: $input) { token session { id allowedConnectors } }
     }`;

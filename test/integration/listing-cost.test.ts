@@ -1,5 +1,5 @@
 /**
- * Listing cost (issue 5, item 3): listing stays O(page) however many connections an owner has.
+ * Listing cost (README "Performance"): listing stays O(page) however many connections an owner has.
  *
  * - One owner holds 100,000 connection rows (30 live, the rest revoked and soft-deleted, their
  *   creation times interleaved with the live ones), another holds 20,000 live ones (connectors

@@ -1,6 +1,7 @@
 /**
- * Several instances started together on a new release (issue 6, operations): each applies the
- * pending migrations under one advisory lock, so they do not race to apply the same one.
+ * Several instances started together on a new release (docs/architecture.md#migrations): each
+ * applies the pending migrations under one advisory lock, so they do not race to apply the same
+ * one.
  */
 import 'reflect-metadata';
 import { Client } from 'pg';

@@ -1,10 +1,10 @@
 /**
- * OAuth client authentication that real providers accept (issue 11, item 11). client_secret_basic
- * puts the client id and secret in an HTTP Basic header, each application/x-www-form-urlencoded
- * first (RFC 6749 §2.3.1). Servers that decode that (the fixture) and servers that do not (a
- * published one, oauth2-mock-server, like several real providers) must both accept the
- * gateway's header for the ids and secrets real providers hand out: `-`, `_`, `.` and `~` are
- * sent as they are, and only what must be encoded is.
+ * OAuth client authentication that real providers accept (docs/security.md#oauth-done-right).
+ * client_secret_basic puts the client id and secret in an HTTP Basic header, each
+ * application/x-www-form-urlencoded first (RFC 6749 §2.3.1). Servers that decode that (the fixture)
+ * and servers that do not (a published one, oauth2-mock-server, like several real providers) must
+ * both accept the gateway's header for the ids and secrets real providers hand out: `-`, `_`, `.`
+ * and `~` are sent as they are, and only what must be encoded is.
  */
 import { randomBytes } from 'node:crypto';
 import { OAuth2Server } from 'oauth2-mock-server';

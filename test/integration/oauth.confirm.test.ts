@@ -1,10 +1,10 @@
 /**
- * The connect link asks before it acts (contract §5, security.md promise 11). Opening an
- * `oauthUrl` answers a page naming the connector and the owner; only its form's POST, carrying
- * the page's anti-forgery field from the browser the page set its cookie in, goes on to the
- * provider; the ticket is single use. The attack it stops: a link sent to someone else captured
- * their account (providers skip consent for an app already approved, as the fixture's
- * `authorize` does here without a second look).
+ * The connect link asks before it acts (docs/security.md#a-link-never-acts-on-its-own). Opening an
+ * `oauthUrl` answers a page naming the connector and the owner; only its form's POST, carrying the
+ * page's anti-forgery field from the browser the page set its cookie in, goes on to the provider;
+ * the ticket is single use. The attack it stops: a link sent to someone else captured their account
+ * (providers skip consent for an app already approved, as the fixture's `authorize` does here
+ * without a second look).
  */
 import { client } from '../support/http';
 import {
@@ -192,7 +192,7 @@ describe('the oauthUrl asks before it acts', () => {
   });
 });
 
-describe('JSON errors to API callers on GET /api/v1/connections/:id/oauth (contract §3)', () => {
+describe('JSON errors to API callers on GET /api/v1/connections/:id/oauth', () => {
   let world: OAuthWorld;
   beforeAll(async () => {
     world = await startOAuthWorld();

@@ -1,5 +1,5 @@
 /**
- * The OAuth 2.0 handshake end to end (contract §5, security.md promise 5): a real authorization
+ * The OAuth 2.0 handshake end to end (docs/security.md#oauth-done-right): a real authorization
  * server on loopback, the browser's part in plain HTTP with cookies carried like a browser.
  */
 import { createHash } from 'node:crypto';

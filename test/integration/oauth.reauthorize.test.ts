@@ -1,8 +1,8 @@
 /**
- * On re-authorisation the gateway revokes the grant it replaced at the provider (issue 11,
- * item 12): best effort, in the background, never failing the re-authorisation, never logging
- * a token; not at all for connectors that say `oauth.revokeReplacedGrant: false` (Google's
- * revocation would end the new grant with the old).
+ * On re-authorisation the gateway revokes the grant it replaced at the provider
+ * (docs/security.md#refresh-that-does-not-die-silently): best effort, in the background, never
+ * failing the re-authorisation, never logging a token; not at all for connectors that say
+ * `oauth.revokeReplacedGrant: false` (Google's revocation would end the new grant with the old).
  */
 import { client } from '../support/http';
 import {

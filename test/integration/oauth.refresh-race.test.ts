@@ -1,8 +1,9 @@
 /**
- * A late refresh never overwrites a newer grant (issue 11, item 5). The fixture provider holds
- * the answer to a refresh while the user re-authorises (or the refresh's lease runs out), then
- * lets it go: every token write compares and swaps on the tokens' version, so what the late
- * answer carries is kept only when the stored tokens are still the ones it renewed.
+ * A late refresh never overwrites a newer grant
+ * (docs/security.md#refresh-that-does-not-die-silently). The fixture provider holds the answer to a
+ * refresh while the user re-authorises (or the refresh's lease runs out), then lets it go: every
+ * token write compares and swaps on the tokens' version, so what the late answer carries is kept
+ * only when the stored tokens are still the ones it renewed.
  */
 import { client } from '../support/http';
 import {

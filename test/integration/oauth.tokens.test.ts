@@ -1,6 +1,6 @@
 /**
- * Staying connected (security.md promise 7), provider revocation, and the runtime credentials
- * endpoint (contract §6), against the fixture provider.
+ * Staying connected (docs/security.md#refresh-that-does-not-die-silently), provider revocation, and
+ * the runtime credentials endpoint (`/internal/v1`), against the fixture provider.
  */
 import { client, request } from '../support/http';
 import { startGateway } from '../support/gateway';

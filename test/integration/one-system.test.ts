@@ -1,6 +1,6 @@
 /**
- * Issue 6, done when: two gateway instances on one database behave as one system. Requests
- * alternate between instance A and instance B, as behind a load balancer, and:
+ * Two gateway instances on one database behave as one system. Requests alternate between instance A
+ * and instance B, as behind a load balancer, and:
  * - one API key's rate limit is one budget across both;
  * - an Idempotency-Key used on one is replayed by the other;
  * - lifecycle webhooks are delivered once each (by whichever worker claims them), signed, in

@@ -1,6 +1,7 @@
 /**
- * security.md, the input side: malformed and oversized bodies, wrong content types, unknown
- * routes and parameters, and a burst of odd requests that must never produce a 500.
+ * docs/security.md#no-input-gets-a-500, the input side: malformed and oversized bodies, wrong
+ * content types, unknown routes and parameters, and a burst of odd requests that must never produce
+ * a 500.
  */
 import { request, type RequestOptions } from '../support/http';
 import { startGateway, type TestGateway } from '../support/gateway';
@@ -219,7 +220,7 @@ describe('security: input handling', () => {
     ],
   ];
 
-  describe('deeply nested JSON with an Idempotency-Key (issue 11, item 8)', () => {
+  describe('deeply nested JSON with an Idempotency-Key', () => {
     const at = (text: string) => text.split(CONNECTION).join(connectionId);
 
     it.each(deeplyNested)('answers %s as it does without the key (never 500)', async (_name, path, raw) => {

@@ -1,7 +1,8 @@
 /**
- * security.md test cases for the REST connection and catalog routes and the GraphQL door:
- * authentication, tenant isolation, mass assignment, the error envelope and the canary secret.
- * Every response this file receives is recorded, so the last checks can prove what none of them held.
+ * The security test cases (docs/security.md) for the REST connection and catalog routes and the
+ * GraphQL door: authentication, tenant isolation, mass assignment, the error envelope and the
+ * canary secret. Every response this file receives is recorded, so the last checks can prove what
+ * none of them held.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { request, type HttpResponse, type RequestOptions } from '../support/http';

@@ -1,7 +1,8 @@
 /**
- * Browser sessions (issue 4, part 4): a frontend holds an `alm_sess_` token instead of its
- * owner's API key. Creation and its bounds, where the token works and where it does not,
- * `allowedConnectors` enforced alike by REST and GraphQL, expiry, revocation, and CORS.
+ * Browser sessions (docs/security.md#browser-sessions-not-keys-in-browsers): a frontend holds an
+ * `alm_sess_` token instead of its owner's API key. Creation and its bounds, where the token works
+ * and where it does not, `allowedConnectors` enforced alike by REST and GraphQL, expiry,
+ * revocation, and CORS.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../src/config';

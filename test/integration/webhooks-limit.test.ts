@@ -1,5 +1,5 @@
 /**
- * Budgets per owner (issue 11, item 7; security.md 14): an owner has at most
+ * Budgets per owner (docs/security.md#resource-limits-per-owner): an owner has at most
  * WEBHOOK_ENDPOINTS_PER_OWNER live webhook endpoints. The next create is 409 CONFLICT saying so,
  * concurrent creates cannot pass the limit, a deleted endpoint frees its place, and 0 turns the
  * limit off.

@@ -1,8 +1,8 @@
 /**
- * A webhook receiver holds nothing (issue 11, item 4; security.md 13): a receiver that answers
- * `200` and then trickles its body, or floods it, keeps no delivery's socket open. The whole
- * exchange (connect, head and body) is bounded by WEBHOOK_TIMEOUT_MS, at most a few KiB of the
- * answer are read, and then the socket is closed. The `200` still counts: the receiver took the
+ * A webhook receiver holds nothing (docs/security.md#a-webhook-receiver-holds-nothing): a receiver
+ * that answers `200` and then trickles its body, or floods it, keeps no delivery's socket open. The
+ * whole exchange (connect, head and body) is bounded by WEBHOOK_TIMEOUT_MS, at most a few KiB of
+ * the answer are read, and then the socket is closed. The `200` still counts: the receiver took the
  * event (delivery is at least once; nothing is gained by sending it again).
  */
 import { randomUUID } from 'node:crypto';

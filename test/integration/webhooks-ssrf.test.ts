@@ -90,8 +90,8 @@ describe('webhooks: no private or local network targets (WEBHOOK_ALLOW_PRIVATE_N
       `http://localhost:${receiver.port}/hook`,
       'http://LOCALHOST./',
       'http://foo.localhost/',
-      // IPv6 spellings that reach an IPv4 host (issue 11, item 9): NAT64, 6to4, IPv4-compatible,
-      // IPv4-translated, Teredo (client address XOR'd), and the deprecated site-local range.
+      // IPv6 spellings that reach an IPv4 host: NAT64, 6to4, IPv4-compatible, IPv4-translated,
+      // Teredo (client address XOR'd), and the deprecated site-local range.
       'http://[64:ff9b::a9fe:a9fe]/latest/meta-data',
       'http://[64:ff9b::127.0.0.1]/',
       'http://[64:ff9b:1::a00:1]/',

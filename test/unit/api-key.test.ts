@@ -1,4 +1,7 @@
-/** API key format (security.md promise 3): `alm_live_` + 32 base62 characters, hashed, with a display prefix. */
+/**
+ * API key format (docs/security.md#api-keys): `alm_live_` + 32 base62 characters, hashed, with a
+ * display prefix.
+ */
 import { createHash } from 'node:crypto';
 import {
   API_KEY_PREFIX,

@@ -1,6 +1,6 @@
 /**
- * The sealing of stored secrets (security.md promise 1): AES-256-GCM round trip, fresh nonces,
- * tamper detection, context binding, key rotation, and malformed input that only ever fails
+ * The sealing of stored secrets (docs/security.md#encrypted-at-rest): AES-256-GCM round trip, fresh
+ * nonces, tamper detection, context binding, key rotation, and malformed input that only ever fails
  * with a CipherError.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,4 +1,7 @@
-/** Configuration (contract §1): defaults, and a ConfigError naming the variable for every bad value. */
+/**
+ * Configuration (README "Configuration"): defaults, and a ConfigError naming the variable for every
+ * bad value.
+ */
 import path from 'node:path';
 import { ConfigError, loadConfig, slugToEnvName } from '../../src/config';
 

@@ -1,6 +1,7 @@
 /**
- * Connector definitions (contract §4): the built-in catalog passes the same checks as an
- * operator's CONNECTORS_FILE, and each broken rule stops with an error naming entry and field.
+ * Connector definitions (README "The catalog and CONNECTORS_FILE"): the built-in catalog passes the
+ * same checks as an operator's CONNECTORS_FILE, and each broken rule stops with an error naming
+ * entry and field.
  */
 import { builtinConnectors } from '../../src/connectors/catalog';
 import {

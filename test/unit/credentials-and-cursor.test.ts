@@ -1,6 +1,6 @@
 /**
- * The two parsers of untrusted input in connections (security.md: property-based tests cover the
- * parsers): the credential check of contract §3 and the opaque list cursor.
+ * The two parsers of untrusted input in connections, property-based: the credential check of
+ * POST /api/v1/connections/:id/credentials and the opaque list cursor.
  */
 import fc from 'fast-check';
 import { builtinConnectors } from '../../src/connectors/catalog';

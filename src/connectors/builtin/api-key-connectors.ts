@@ -1,7 +1,8 @@
 /**
- * Built-in API-key connectors. Credential fields follow the shared provider facts (providers.json) (credentials
- * plus the per-connection settings the runtime needs to reach the API); a `pattern` is set only where the
- * key format is well known and stable, and always matches the whole value.
+ * Built-in API-key connectors. Credential fields follow the providers' facts as Nango's public
+ * provider catalog records them (credentials plus the per-connection settings the runtime needs to
+ * reach the API); a `pattern` is set only where the key format is well known and stable, and always
+ * matches the whole value.
  */
 import type { ConnectorDefinition } from '../connector.types';
 import { apiKeyField } from './fields';

@@ -1,7 +1,7 @@
 /**
- * Built-in OAuth 2.0 connectors: chat, docs, files, project tools and CRM.
- * Endpoints, PKCE, clientAuth and authorizationParams come from the shared provider facts
- * (providers.json); scopes are the providers' documented scope strings for the listed tools.
+ * Built-in OAuth 2.0 connectors: chat, docs, files, project tools and CRM. Endpoints, PKCE,
+ * clientAuth and authorizationParams come from the providers' facts as Nango's public provider
+ * catalog records them; scopes are the providers' documented scope strings for the listed tools.
  * `response_type` and `grant_type` are left out of the extra params: the gateway sends them itself.
  */
 import type { ConnectorDefinition } from '../connector.types';

@@ -1,8 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The oauthUrl asks before it acts (contract §5): the confirmation page stores a hash of its
- * browser's anti-forgery cookie on the flow, and a cancelled flow says so when opened again.
+ * The oauthUrl asks before it acts (docs/security.md#a-link-never-acts-on-its-own): the
+ * confirmation page stores a hash of its browser's anti-forgery cookie on the flow, and a cancelled
+ * flow says so when opened again.
  */
 export class OAuthFlowConfirm1796000100000 implements MigrationInterface {
   name = 'OAuthFlowConfirm1796000100000';

@@ -1,11 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Idempotency keys belong to a credential (issue 11, item 3): an owner's API key and each of its
- * browser sessions keep their own keys and answers, so a session restricted to some connectors
- * can no longer replay the owner key's stored answers (a session token, a webhook secret, a
- * connection outside its connectors). The fingerprint becomes an HMAC (key derived from
- * ENCRYPTION_KEY) instead of a plain SHA-256 of a body that may hold a secret.
+ * Idempotency keys belong to a credential (docs/security.md#answers-belong-to-their-credential): an
+ * owner's API key and each of its browser sessions keep their own keys and answers, so a session
+ * restricted to some connectors can no longer replay the owner key's stored answers (a session
+ * token, a webhook secret, a connection outside its connectors). The fingerprint becomes an HMAC
+ * (key derived from ENCRYPTION_KEY) instead of a plain SHA-256 of a body that may hold a secret.
  *
  * The existing rows are DELETED: they name no credential, so they cannot be given one, and their
  * fingerprints are plain hashes this version no longer keeps. They expire within

@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The version of a connection's tokens: every token write compares and swaps on it, so a late
- * refresh never overwrites a newer grant (security.md promise 7).
+ * refresh never overwrites a newer grant (docs/security.md#refresh-that-does-not-die-silently).
  */
 export class TokenVersion1796000400000 implements MigrationInterface {
   name = 'TokenVersion1796000400000';

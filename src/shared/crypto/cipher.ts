@@ -1,7 +1,7 @@
 /**
- * Sealing of stored secrets (security.md promise 1): AES-256-GCM, a fresh 96-bit nonce per
- * seal, additional authenticated data binding the ciphertext to its row and field, and the
- * key id stored with it so keys can rotate.
+ * Sealing of stored secrets (docs/security.md#encrypted-at-rest): AES-256-GCM, a fresh 96-bit nonce
+ * per seal, additional authenticated data binding the ciphertext to its row and field, and the key
+ * id stored with it so keys can rotate.
  *
  * Sealed form: `v1.<keyId>.<nonce>.<ciphertext+tag>` (base64url parts). The key id is derived
  * from the key itself, so ENCRYPTION_KEYS_PREVIOUS needs no ids written beside it.
