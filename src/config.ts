@@ -1,9 +1,11 @@
 /**
- * The only reader of process.env. Every setting is parsed and validated once, at start; a bad
- * value throws a ConfigError naming the variable, and main prints it and exits non-zero.
+ * The only reader of process.env. Every setting is declared once in a schema (zod: its kind,
+ * range and default) and parsed once, at start; bad values throw one ConfigError that names
+ * each variable, and main prints it and exits non-zero.
  */
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
 
 export class ConfigError extends Error {
   constructor(
@@ -102,61 +104,19 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
-function str(env: Env, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = str(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max)
-    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = str(env, name);
-  if (raw === undefined) return fallback;
-  if (/^(true|1|yes)$/i.test(raw)) return true;
-  if (/^(false|0|no)$/i.test(raw)) return false;
-  throw new ConfigError(name, `must be true or false, got "${raw}"`);
-}
-
-function httpUrl(name: string, raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `must be an absolute http(s) URL, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
-  }
-  return url;
-}
-
-/** A comma-separated list of http(s) origins. */
-function origins(env: Env, name: string): string[] {
-  return (str(env, name) ?? '')
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '')
-    .map((part) => httpUrl(name, part).origin);
-}
+const KEY_RULE = 'must be 32 bytes encoded as base64 (generate one with `openssl rand -base64 32`)';
 
 /** Decodes a base64 32-byte key; strict, so a truncated or hex key is refused rather than misused. */
-export function parseKey(name: string, raw: string): Buffer {
+function decodeKey(raw: string): Buffer | undefined {
   const key = Buffer.from(raw, 'base64');
   const canonical = key.toString('base64');
-  if (key.length !== 32 || canonical.replace(/=+$/, '') !== raw.replace(/=+$/, '')) {
-    throw new ConfigError(
-      name,
-      'must be 32 bytes encoded as base64 (generate one with `openssl rand -base64 32`)',
-    );
-  }
+  return key.length === 32 && canonical.replace(/=+$/, '') === raw.replace(/=+$/, '') ? key : undefined;
+}
+
+/** decodeKey for one named setting: a ConfigError that names it (and never echoes the value). */
+export function parseKey(name: string, raw: string): Buffer {
+  const key = decodeKey(raw);
+  if (key === undefined) throw new ConfigError(name, KEY_RULE);
   return key;
 }
 
@@ -165,18 +125,59 @@ export function slugToEnvName(slug: string): string {
   return slug.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
-function oauthClients(env: Env): Map<string, OAuthClientCredentials> {
-  // Keyed by the env spelling; the catalog looks a slug up with slugToEnvName(slug).
-  const clients = new Map<string, OAuthClientCredentials>();
-  for (const name of Object.keys(env)) {
-    const match = /^CONNECTOR_(.+)_CLIENT_ID$/.exec(name);
-    if (!match?.[1]) continue;
-    const clientId = str(env, name);
-    const clientSecret = str(env, `CONNECTOR_${match[1]}_CLIENT_SECRET`);
-    if (clientId && clientSecret) clients.set(match[1], { clientId, clientSecret });
-  }
-  return clients;
+// ---- The kinds of value a setting takes. Each message completes "<VARIABLE>: ". ----
+
+/** A whole number in [min, max] ("1.5", "-1" and "abc" are refused as not whole numbers). */
+function wholeNumber(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, { error: (issue) => `must be a whole number, got "${String(issue.input)}"` })
+    .transform(Number)
+    .refine((value) => value >= min && value <= max, {
+      error: (issue) => `must be between ${min} and ${max}, got ${String(issue.input)}`,
+    });
 }
+
+/** true/1/yes or false/0/no, in any case. */
+const flag = z.stringbool({
+  truthy: ['true', '1', 'yes'],
+  falsy: ['false', '0', 'no'],
+  case: 'insensitive',
+  error: (issue) => `must be true or false (or yes/no, 1/0), got "${String(issue.input)}"`,
+});
+
+const httpUrl = z
+  .url({
+    protocol: /^https?$/,
+    error: (issue) => `must be an absolute http(s) URL, got "${String(issue.input)}"`,
+  })
+  .transform((raw) => new URL(raw));
+
+/** A secret: its value is never repeated in a message. */
+function secret(minLength: number) {
+  return z.string().min(minLength, { error: `must be at least ${minLength} characters` });
+}
+
+const key = z.string().transform((raw, ctx) => {
+  const decoded = decodeKey(raw);
+  if (decoded === undefined) ctx.issues.push({ code: 'custom', message: KEY_RULE, input: raw });
+  return decoded ?? z.NEVER;
+});
+
+/** A comma-separated list; blank entries are skipped, and a bad entry is named by its position. */
+function listOf<T extends z.ZodType<unknown, string>>(entry: T) {
+  return z
+    .string()
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== ''),
+    )
+    .pipe(z.array(entry));
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** express's names for address ranges (proxy-addr), accepted in TRUST_PROXY's list. */
 const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -191,142 +192,197 @@ function isAddressOrCidr(entry: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (v4 ? 32 : 128);
 }
 
+const TRUST_EVERYONE =
+  'must not be "true": trusting every peer lets any client choose its address (X-Forwarded-For), ' +
+  'and with it its rate-limit bucket and audit address. Give the hop count of the proxies in ' +
+  'front of the gateway (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8,fd00::/8)';
+
 /**
- * TRUST_PROXY: unset, empty or `false` trusts no proxy; a whole number trusts that many hops in
+ * TRUST_PROXY: `false`/`no` (or 0) trusts no proxy; a whole number trusts that many hops in
  * front of the gateway; otherwise a comma-separated list of proxy addresses or CIDRs (or
  * express's names loopback, linklocal, uniquelocal). `true` is refused.
  */
-function trustProxy(env: Env): false | number | string[] {
-  const raw = str(env, 'TRUST_PROXY');
-  if (raw === undefined || /^(false|no)$/i.test(raw)) return false;
+const trustProxy = z.string().transform((raw, ctx): false | number | string[] => {
+  const refuse = (message: string) => {
+    ctx.issues.push({ code: 'custom', message, input: raw });
+    return z.NEVER;
+  };
+  if (/^(false|no)$/i.test(raw)) return false;
+  if (/^(true|yes)$/i.test(raw)) return refuse(TRUST_EVERYONE);
   if (/^\d+$/.test(raw)) {
     const hops = Number(raw);
-    if (hops > 100) throw new ConfigError('TRUST_PROXY', `must be at most 100 hops, got ${hops}`);
+    if (hops > 100) return refuse(`must be at most 100 hops, got ${hops}`);
     return hops === 0 ? false : hops;
-  }
-  if (/^(true|yes)$/i.test(raw)) {
-    throw new ConfigError(
-      'TRUST_PROXY',
-      'must not be "true": trusting every peer lets any client choose its address (X-Forwarded-For), ' +
-        'and with it its rate-limit bucket and audit address. Give the hop count of the proxies in ' +
-        'front of the gateway (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8,fd00::/8)',
-    );
   }
   const entries = raw
     .split(',')
     .map((part) => part.trim())
     .filter((part) => part !== '');
-  for (const entry of entries) {
-    if (!PROXY_RANGE_NAMES.includes(entry) && !isAddressOrCidr(entry)) {
-      throw new ConfigError(
-        'TRUST_PROXY',
-        `must be a hop count or a comma-separated list of proxy addresses or CIDRs, got "${entry}"`,
-      );
-    }
+  const bad = entries.find((entry) => !PROXY_RANGE_NAMES.includes(entry) && !isAddressOrCidr(entry));
+  if (bad !== undefined) {
+    return refuse(`must be a hop count or a comma-separated list of proxy addresses or CIDRs, got "${bad}"`);
   }
   return entries.length === 0 ? false : entries;
+});
+
+/**
+ * Every setting, by its variable: its kind, range and default. A default that depends on
+ * another setting (NODE_ENV, PORT) is left undefined here and applied in loadConfig.
+ */
+const environment = z
+  .object({
+    NODE_ENV: z.string().default('development'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: wholeNumber(0, 65_535).default(4000),
+    PUBLIC_URL: httpUrl
+      .refine((url) => !url.search && !url.hash, { error: 'must not carry a query string or fragment' })
+      .optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// URL (postgres://user@host:5432/db)' })
+      .optional(),
+    DATA_DIR: z.string().default('./.data'),
+    DATABASE_POOL_SIZE: wholeNumber(1, 200).default(10),
+    ENCRYPTION_KEY: key.optional(),
+    ENCRYPTION_KEYS_PREVIOUS: listOf(key).default([]),
+    CONNECTORS_FILE: z.string().optional(),
+    RUNTIME_TOKEN: secret(32).optional(),
+    TOKEN_REFRESH_AHEAD_SECONDS: wholeNumber(0, 86_400).default(300),
+    TOKEN_REFRESH_INTERVAL_SECONDS: wholeNumber(0, 86_400).default(60),
+    RETURN_URL_ALLOWLIST: listOf(httpUrl).default([]),
+    CORS_ORIGINS: listOf(httpUrl).default([]),
+    GRAPHQL_INTROSPECTION: flag.optional(),
+    DOCS_ENABLED: flag.optional(),
+    BODY_LIMIT_BYTES: wholeNumber(1_024, 10_485_760).default(102_400),
+    LOG_LEVEL: z
+      .enum(LOG_LEVELS, {
+        error: (issue) => `must be one of ${LOG_LEVELS.join(', ')}, got "${String(issue.input)}"`,
+      })
+      .optional(),
+    SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000).default(10_000),
+    TRUST_PROXY: trustProxy.default(false),
+    AUTH_CACHE_SECONDS: wholeNumber(0, 3_600).default(60),
+    CACHE_SYNC_INTERVAL_MS: wholeNumber(50, 60_000).default(1_000),
+    RATE_LIMIT_WINDOW_SECONDS: wholeNumber(1, 86_400).default(60),
+    RATE_LIMIT_API_KEY_POINTS: wholeNumber(0, 100_000_000).default(1_200),
+    RATE_LIMIT_SESSION_POINTS: wholeNumber(0, 100_000_000).default(300),
+    RATE_LIMIT_ADDRESS_POINTS: wholeNumber(0, 100_000_000).default(120),
+    SESSIONS_PER_OWNER: wholeNumber(1, 1_000_000).default(1_000),
+    IDEMPOTENCY_TTL_SECONDS: wholeNumber(1, 604_800).default(86_400),
+    METRICS_ENABLED: flag.default(false),
+    METRICS_TOKEN: secret(16).optional(),
+    WEBHOOK_POLL_INTERVAL_MS: wholeNumber(10, 600_000).default(1_000),
+    WEBHOOK_TIMEOUT_MS: wholeNumber(100, 120_000).default(10_000),
+    WEBHOOK_RETRY_BASE_MS: wholeNumber(1, 86_400_000).default(5_000),
+    WEBHOOK_RETRY_MAX_MS: wholeNumber(1, 604_800_000).default(3_600_000),
+    WEBHOOK_MAX_ATTEMPTS: wholeNumber(1, 100).default(12),
+    WEBHOOK_RETENTION_DAYS: wholeNumber(1, 3_650).default(7),
+    AUDIT_RETENTION_DAYS: wholeNumber(0, 36_500).default(365),
+    WEBHOOK_ALLOW_HTTP: flag.optional(),
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag.optional(),
+    WEBHOOK_ENDPOINTS_PER_OWNER: wholeNumber(0, 100_000).default(20),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ENCRYPTION_KEY !== undefined) return;
+    const required = (when: string) =>
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ENCRYPTION_KEY'],
+        message: `is required when ${when} (32 bytes, base64)`,
+      });
+    if (env.NODE_ENV === 'production') required('NODE_ENV=production');
+    // A generated key kept beside an embedded database is fine; beside a shared server it would
+    // differ per instance and lock everyone out of each other's secrets.
+    else if (env.DATABASE_URL !== undefined) required('DATABASE_URL is set');
+  });
+
+/** The variables that are set, trimmed; a blank one counts as unset. */
+function present(env: Env): Record<string, string> {
+  const set: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const trimmed = value?.trim();
+    if (trimmed) set[name] = trimmed;
+  }
+  return set;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** One ConfigError for every problem found: named by the first, the others follow it. */
+function configError(error: z.ZodError): ConfigError {
+  const problems = error.issues.map((issue) => {
+    const [variable, entry] = issue.path;
+    const where = typeof entry === 'number' ? `entry ${entry + 1} ` : '';
+    return { variable: String(variable), message: `${where}${issue.message}` };
+  });
+  const [first, ...others] = problems;
+  return new ConfigError(
+    first!.variable,
+    [first!.message, ...others.map((problem) => `${problem.variable}: ${problem.message}`)].join('; '),
+  );
+}
 
-function logLevel(env: Env, nodeEnv: string): string {
-  const raw = str(env, 'LOG_LEVEL');
-  if (raw === undefined) return nodeEnv === 'test' ? 'silent' : 'info';
-  if (!LOG_LEVELS.includes(raw))
-    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
-  return raw;
+function oauthClients(env: Record<string, string>): Map<string, OAuthClientCredentials> {
+  // Keyed by the env spelling; the catalog looks a slug up with slugToEnvName(slug).
+  const clients = new Map<string, OAuthClientCredentials>();
+  for (const [name, clientId] of Object.entries(env)) {
+    const match = /^CONNECTOR_(.+)_CLIENT_ID$/.exec(name);
+    if (!match?.[1]) continue;
+    const clientSecret = env[`CONNECTOR_${match[1]}_CLIENT_SECRET`];
+    if (clientSecret) clients.set(match[1], { clientId, clientSecret });
+  }
+  return clients;
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const nodeEnv = str(env, 'NODE_ENV') ?? 'development';
-  const isProduction = nodeEnv === 'production';
-  const host = str(env, 'HOST') ?? '127.0.0.1';
-  const port = int(env, 'PORT', 4000, 0, 65535);
-
-  const publicUrlRaw = str(env, 'PUBLIC_URL') ?? `http://localhost:${port}`;
-  const publicUrlParsed = httpUrl('PUBLIC_URL', publicUrlRaw);
-  if (publicUrlParsed.search || publicUrlParsed.hash) {
-    throw new ConfigError('PUBLIC_URL', 'must not carry a query string or fragment');
-  }
-  const publicUrl = publicUrlParsed.toString().replace(/\/+$/, '');
-
-  const databaseUrl = str(env, 'DATABASE_URL');
-  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL');
-  }
-
-  const keyRaw = str(env, 'ENCRYPTION_KEY');
-  const encryptionKey = keyRaw === undefined ? undefined : parseKey('ENCRYPTION_KEY', keyRaw);
-  if (encryptionKey === undefined && isProduction) {
-    throw new ConfigError('ENCRYPTION_KEY', 'is required when NODE_ENV=production (32 bytes, base64)');
-  }
-  if (encryptionKey === undefined && databaseUrl !== undefined) {
-    // A generated key kept beside an embedded database is fine; beside a shared server it would
-    // differ per instance and lock everyone out of each other's secrets.
-    throw new ConfigError('ENCRYPTION_KEY', 'is required when DATABASE_URL is set (32 bytes, base64)');
-  }
-  const encryptionKeysPrevious = (str(env, 'ENCRYPTION_KEYS_PREVIOUS') ?? '')
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '')
-    .map((part) => parseKey('ENCRYPTION_KEYS_PREVIOUS', part));
-
-  const returnUrlAllowlist = origins(env, 'RETURN_URL_ALLOWLIST');
-  const corsOrigins = origins(env, 'CORS_ORIGINS');
-
-  const metricsToken = str(env, 'METRICS_TOKEN');
-  if (metricsToken !== undefined && metricsToken.length < 16) {
-    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
-  }
-
-  const runtimeToken = str(env, 'RUNTIME_TOKEN');
-  if (runtimeToken !== undefined && runtimeToken.length < 32) {
-    throw new ConfigError('RUNTIME_TOKEN', 'must be at least 32 characters');
-  }
+  const set = present(env);
+  const parsed = environment.safeParse(set);
+  if (!parsed.success) throw configError(parsed.error);
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  const publicUrl = e.PUBLIC_URL ?? new URL(`http://localhost:${e.PORT}`);
 
   return {
-    nodeEnv,
+    nodeEnv: e.NODE_ENV,
     isProduction,
-    host,
-    port,
-    publicUrl,
-    databaseUrl,
-    dataDir: path.resolve(str(env, 'DATA_DIR') ?? './.data'),
-    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
-    encryptionKey,
-    encryptionKeysPrevious,
-    connectorsFile: str(env, 'CONNECTORS_FILE'),
-    oauthClients: oauthClients(env),
-    runtimeToken,
-    tokenRefreshAheadSeconds: int(env, 'TOKEN_REFRESH_AHEAD_SECONDS', 300, 0, 86_400),
-    tokenRefreshIntervalSeconds: int(env, 'TOKEN_REFRESH_INTERVAL_SECONDS', 60, 0, 86_400),
-    returnUrlAllowlist,
-    corsOrigins,
-    graphqlIntrospection: bool(env, 'GRAPHQL_INTROSPECTION', !isProduction),
-    docsEnabled: bool(env, 'DOCS_ENABLED', !isProduction),
-    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 102_400, 1_024, 10_485_760),
-    logLevel: logLevel(env, nodeEnv),
-    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
-    trustProxy: trustProxy(env),
-    authCacheSeconds: int(env, 'AUTH_CACHE_SECONDS', 60, 0, 3_600),
-    cacheSyncIntervalMs: int(env, 'CACHE_SYNC_INTERVAL_MS', 1_000, 50, 60_000),
-    rateLimitWindowSeconds: int(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
-    rateLimitApiKeyPoints: int(env, 'RATE_LIMIT_API_KEY_POINTS', 1_200, 0, 100_000_000),
-    rateLimitSessionPoints: int(env, 'RATE_LIMIT_SESSION_POINTS', 300, 0, 100_000_000),
-    rateLimitAddressPoints: int(env, 'RATE_LIMIT_ADDRESS_POINTS', 120, 0, 100_000_000),
-    sessionsPerOwner: int(env, 'SESSIONS_PER_OWNER', 1_000, 1, 1_000_000),
-    idempotencyTtlSeconds: int(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1, 604_800),
-    metricsEnabled: bool(env, 'METRICS_ENABLED', false),
-    metricsToken,
-    webhookPollIntervalMs: int(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 600_000),
-    webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
-    webhookRetryBaseMs: int(env, 'WEBHOOK_RETRY_BASE_MS', 5_000, 1, 86_400_000),
-    webhookRetryMaxMs: int(env, 'WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 604_800_000),
-    webhookMaxAttempts: int(env, 'WEBHOOK_MAX_ATTEMPTS', 12, 1, 100),
-    webhookRetentionDays: int(env, 'WEBHOOK_RETENTION_DAYS', 7, 1, 3_650),
-    auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 365, 0, 36_500),
-    webhookAllowHttp: bool(env, 'WEBHOOK_ALLOW_HTTP', !isProduction),
-    webhookAllowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', !isProduction),
-    webhookEndpointsPerOwner: int(env, 'WEBHOOK_ENDPOINTS_PER_OWNER', 20, 0, 100_000),
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: publicUrl.toString().replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    encryptionKey: e.ENCRYPTION_KEY,
+    encryptionKeysPrevious: e.ENCRYPTION_KEYS_PREVIOUS,
+    connectorsFile: e.CONNECTORS_FILE,
+    oauthClients: oauthClients(set),
+    runtimeToken: e.RUNTIME_TOKEN,
+    tokenRefreshAheadSeconds: e.TOKEN_REFRESH_AHEAD_SECONDS,
+    tokenRefreshIntervalSeconds: e.TOKEN_REFRESH_INTERVAL_SECONDS,
+    returnUrlAllowlist: e.RETURN_URL_ALLOWLIST.map((url) => url.origin),
+    corsOrigins: e.CORS_ORIGINS.map((url) => url.origin),
+    graphqlIntrospection: e.GRAPHQL_INTROSPECTION ?? !isProduction,
+    docsEnabled: e.DOCS_ENABLED ?? !isProduction,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    trustProxy: e.TRUST_PROXY,
+    authCacheSeconds: e.AUTH_CACHE_SECONDS,
+    cacheSyncIntervalMs: e.CACHE_SYNC_INTERVAL_MS,
+    rateLimitWindowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+    rateLimitApiKeyPoints: e.RATE_LIMIT_API_KEY_POINTS,
+    rateLimitSessionPoints: e.RATE_LIMIT_SESSION_POINTS,
+    rateLimitAddressPoints: e.RATE_LIMIT_ADDRESS_POINTS,
+    sessionsPerOwner: e.SESSIONS_PER_OWNER,
+    idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
+    metricsEnabled: e.METRICS_ENABLED,
+    metricsToken: e.METRICS_TOKEN,
+    webhookPollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    webhookRetryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+    webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+    webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    webhookAllowHttp: e.WEBHOOK_ALLOW_HTTP ?? !isProduction,
+    webhookAllowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? !isProduction,
+    webhookEndpointsPerOwner: e.WEBHOOK_ENDPOINTS_PER_OWNER,
   };
 }

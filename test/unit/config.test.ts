@@ -94,6 +94,25 @@ describe('loadConfig', () => {
     expect(error.message.startsWith(`${variable}:`)).toBe(true);
   });
 
+  it('reports every bad setting at once, named by the first', () => {
+    const error = configError({ PORT: 'abc', LOG_LEVEL: 'loud', DOCS_ENABLED: 'sometimes' });
+    expect(error.variable).toBe('PORT');
+    expect(error.message).toBe(
+      'PORT: must be a whole number, got "abc"; ' +
+        'DOCS_ENABLED: must be true or false (or yes/no, 1/0), got "sometimes"; ' +
+        'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    );
+  });
+
+  it('names the bad entry of a list by its position', () => {
+    expect(configError({ RETURN_URL_ALLOWLIST: 'https://ok.example, javascript:alert(1)' }).message).toBe(
+      'RETURN_URL_ALLOWLIST: entry 2 must be an absolute http(s) URL, got "javascript:alert(1)"',
+    );
+    expect(configError({ ENCRYPTION_KEY: KEY, ENCRYPTION_KEYS_PREVIOUS: `${OTHER_KEY},short` }).message).toBe(
+      'ENCRYPTION_KEYS_PREVIOUS: entry 2 must be 32 bytes encoded as base64 (generate one with `openssl rand -base64 32`)',
+    );
+  });
+
   it('does not echo a rejected ENCRYPTION_KEY value in the error', () => {
     const bad = Buffer.alloc(32, 1).toString('hex');
     expect(configError({ ENCRYPTION_KEY: bad }).message).not.toContain(bad);

@@ -99,13 +99,57 @@ describe('RevocableCache over an InvalidationFeed', () => {
     await feed.stop();
   });
 
-  it('keeps at most maxEntries, dropping the oldest', async () => {
+  it('keeps at most maxEntries, dropping the least recently used', async () => {
     const { feed, cache, load, loads } = setup();
     await feed.start();
     for (const key of ['a', 'b', 'c', 'd']) await cache.get(key, load(key));
     expect(await cache.get('d', load('x'))).toBe('d');
     expect(await cache.get('a', load('a2'))).toBe('a2');
     expect(loads()).toBe(5);
+    await feed.stop();
+  });
+
+  it('counts a hit as a use: the entry read last is kept over one stored later', async () => {
+    const { feed, cache, load, loads } = setup();
+    await feed.start();
+    for (const key of ['a', 'b', 'c']) await cache.get(key, load(key));
+    expect(await cache.get('a', load('x'))).toBe('a');
+    await cache.get('d', load('d'));
+    expect(await cache.get('a', load('x'))).toBe('a');
+    expect(await cache.get('b', load('b2'))).toBe('b2');
+    expect(loads()).toBe(5);
+    await feed.stop();
+  });
+
+  it('drops an entry ttlMs after the lookup that found it began', async () => {
+    const { feed, load, loads } = setup();
+    await feed.start();
+    let now = 0;
+    const clock = jest.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const cache = new RevocableCache<string>(feed, 'api_keys', 1_000, 3);
+      await cache.get('k', async () => {
+        now += 400; // a slow lookup: its answer is already 400 ms old when stored
+        return 'owner';
+      });
+      now = 999;
+      expect(await cache.get('k', load('x'))).toBe('owner');
+      now = 1_001;
+      expect(await cache.get('k', load('fresh'))).toBe('fresh');
+      expect(loads()).toBe(1);
+    } finally {
+      clock.mockRestore();
+    }
+    await feed.stop();
+  });
+
+  it('with ttlMs 0 keeps nothing: every get loads', async () => {
+    const { feed, load, loads } = setup();
+    await feed.start();
+    const cache = new RevocableCache<string>(feed, 'api_keys', 0, 3);
+    await cache.get('k', load('owner'));
+    expect(await cache.get('k', load('other'))).toBe('other');
+    expect(loads()).toBe(2);
     await feed.stop();
   });
 });
