@@ -134,7 +134,12 @@ async function run(argv: string[]): Promise<number> {
   const config = loadConfig();
   const { cipher } = resolveCipher(config);
   const catalog = loadCatalog({ connectorsFile: config.connectorsFile, oauthClients: config.oauthClients });
-  const database = await openGatewayDatabase({ ...config, databasePoolSize: 2 }, 'connections-gateway-admin');
+  // Beside a running gateway on the embedded engine, through that gateway's engine.
+  const database = await openGatewayDatabase(
+    { ...config, databasePoolSize: 2 },
+    'connections-gateway-admin',
+    { reachRunning: true },
+  );
   try {
     const services = createServices({
       dataSource: database.dataSource,

@@ -144,3 +144,39 @@ describe('the admin CLI while a gateway runs on the embedded engine', () => {
     expect((await client(baseUrl, created.apiKey).get('/api/v1/connectors')).status).toBe(200);
   });
 });
+
+describe('the admin CLI beside a gateway whose engine is on its loopback TCP fallback', () => {
+  let workDir: string;
+  let env: Record<string, string>;
+  let baseUrl: string;
+  let gateway: RunningProcess;
+
+  beforeAll(async () => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-admin-tcp-'));
+    // Too deep for a unix socket's path: the engine listens on 127.0.0.1 instead.
+    const dataDir = path.join(
+      workDir,
+      'a-data-directory-deep-enough',
+      'that-its-socket-path-cannot-fit-in-sun-path',
+    );
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    env = { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
+    gateway = run('src/main.ts', [], env);
+    await waitUntilReady(baseUrl, gateway);
+  });
+
+  afterAll(async () => {
+    if (gateway.child.exitCode === null && gateway.child.signalCode === null) await stop(gateway);
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('advertises the loopback address, and the CLI creates a key there that the gateway takes (200)', async () => {
+    const endpointFile = path.join(env.DATA_DIR!, 'gateway.endpoint');
+    expect(fs.statSync(endpointFile).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(fs.readFileSync(endpointFile, 'utf8')).tcp).toMatch(/^127\.0\.0\.1:\d+$/);
+
+    const created = createdKey(await admin(['keys', 'create', '--owner', 'beside-tcp'], env));
+    expect((await client(baseUrl, created.apiKey).get('/api/v1/connectors')).status).toBe(200);
+  });
+});

@@ -24,6 +24,7 @@ import {
   startedProcesses,
   stop,
   waitUntilReady,
+  type RunningProcess,
 } from '../support/processes';
 
 jest.setTimeout(120_000);
