@@ -16,6 +16,10 @@
  *
  * Exactly one JSON object goes to stdout; messages go to stderr; exit 0 on success, 1 on a
  * failure, 2 on a usage error.
+ *
+ * On the embedded engine it runs beside a running gateway (`npm start` in one terminal, this in
+ * another): it uses that gateway's engine, through the endpoint the gateway advertises in
+ * DATA_DIR (db/embedded-endpoint.ts); with no gateway running it opens the engine itself.
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';

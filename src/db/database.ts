@@ -62,7 +62,8 @@ export async function openGatewayDatabase(
   options: {
     /**
      * The admin CLI: when a running gateway holds the embedded DATA_DIR, use that gateway's engine
-     * (through the endpoint file it advertised) rather than refusing.
+     * (through the endpoint file it advertised) rather than refusing. An engine it has to start
+     * itself it keeps to itself (not advertised).
      */
     reachRunning?: boolean;
   } = {},
@@ -78,8 +79,9 @@ export async function openGatewayDatabase(
       applicationName,
       lockMigrations: embedded === undefined,
     });
-    // Migrated: another process (the admin CLI) may use this engine from now on.
-    embedded?.advertise();
+    // Migrated: the admin CLI may use this engine from now on. Not one the CLI started itself: a
+    // second CLI waits for its lock rather than losing the engine under it when the first ends.
+    if (!options.reachRunning) embedded?.advertise();
     return {
       dataSource,
       embedded: embedded !== undefined,

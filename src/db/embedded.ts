@@ -66,11 +66,38 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Creates `file` holding `content`, or answers false when it exists. The content is there from the
+ * first instant (written aside, then hard-linked into place), so a process reading the lock
+ * while another takes it never sees it empty and mistakes it for a dead one's.
+ */
+function createWhole(file: string, content: string): boolean {
+  const temporary = `${file}.${process.pid}`;
+  fs.writeFileSync(temporary, content, { mode: 0o600 });
+  try {
+    fs.linkSync(temporary, file);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+  // A file system without hard links: create it exclusively, then write.
+  try {
+    fs.writeFileSync(file, content, { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
 function acquireLock(dataDir: string): () => void {
   const file = path.join(dataDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (createWhole(file, String(process.pid))) {
       const release = () => {
         process.removeListener('exit', release);
         try {
@@ -82,14 +109,19 @@ function acquireLock(dataDir: string): () => void {
       // A start that fails before the database is stopped (process.exit) leaves no lock behind.
       process.on('exit', release);
       return release;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number(fs.readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new DataDirLockedError(dataDir, pid);
-      }
-      fs.unlinkSync(file); // left behind by a process that died
     }
+    let holder: string;
+    try {
+      holder = fs.readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // let go meanwhile
+      throw err;
+    }
+    const pid = Number(holder);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new DataDirLockedError(dataDir, pid);
+    }
+    fs.rmSync(file, { force: true }); // left behind by a process that died
   }
   throw new Error(`could not take the lock ${file}`);
 }
@@ -289,8 +321,8 @@ const REACH_POLL_MS = 100;
  * through the endpoint file it advertised, over the same socket (or loopback port) and password
  * its own pool uses; when no live process holds DATA_DIR, the engine started here as
  * startEmbeddedDatabase does (a dead holder's lock and endpoint file are cleared). A holder that
- * has not advertised yet (a gateway still migrating its database) is waited for, up to
- * REACH_WAIT_MS.
+ * does not advertise (a gateway still migrating its database, another admin command that ends
+ * soon) is waited for, up to REACH_WAIT_MS, until it advertises or lets go.
  */
 export async function reachEmbeddedDatabase(
   dataDir: string,

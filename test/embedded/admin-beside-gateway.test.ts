@@ -180,3 +180,25 @@ describe('the admin CLI beside a gateway whose engine is on its loopback TCP fal
     expect((await client(baseUrl, created.apiKey).get('/api/v1/connectors')).status).toBe(200);
   });
 });
+
+describe('two admin commands at once on the embedded engine, no gateway running', () => {
+  let workDir: string;
+  let env: Record<string, string>;
+
+  beforeAll(() => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-admin-two-'));
+    env = { DATA_DIR: path.join(workDir, 'data'), LOG_LEVEL: 'info' };
+  });
+  afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+  it('both succeed: the second waits for the first to let DATA_DIR go, then opens the engine itself', async () => {
+    createdKey(await admin(['keys', 'create', '--owner', 'first'], env));
+    const [one, two] = await Promise.all([
+      admin(['keys', 'create', '--owner', 'together'], env),
+      admin(['keys', 'create', '--owner', 'together'], env),
+    ]);
+    expect(createdKey(one).ownerId).toBe(createdKey(two).ownerId);
+    // Neither advertised the engine it started for itself, and both let go.
+    expect(fs.readdirSync(env.DATA_DIR!).filter((name) => name.startsWith('gateway.'))).toEqual([]);
+  });
+});
