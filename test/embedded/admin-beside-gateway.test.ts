@@ -1,9 +1,9 @@
 /**
  * The admin CLI beside a running gateway on the embedded engine, with real processes: `npm start`
  * in one terminal and `npm run admin -- keys create` in another. The gateway advertises its
- * engine in DATA_DIR/gateway.endpoint (the socket and this start's password, mode 0600, removed
- * on stop); the CLI reaches the engine through it instead of refusing, and opens the engine
- * itself when no gateway runs, whatever a gateway that died left behind.
+ * engine in DATA_DIR/gateway.endpoint (the socket or loopback port and this start's password,
+ * mode 0600, removed on stop); the CLI reaches the engine through it instead of refusing, and
+ * opens the engine itself when no gateway runs, whatever a gateway that died left behind.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,13 +11,13 @@ import path from 'node:path';
 import { client, untilStatus } from '../support/http';
 import {
   admin,
-  finished,
+  crash,
   freePort,
   killStarted,
-  run,
   startedProcesses,
+  startGatewayProcess,
   stop,
-  waitUntilReady,
+  stopIfRunning,
   type RunningProcess,
 } from '../support/processes';
 
@@ -25,72 +25,71 @@ jest.setTimeout(120_000);
 
 afterAll(killStarted);
 
-interface Created {
-  ownerId: string;
-  apiKey: string;
+/** A fresh DATA_DIR (at `parts` below a new work dir) and a free port: what a newcomer's terminals share. */
+async function newcomer(prefix: string, ...parts: string[]) {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dataDir = path.join(workDir, ...parts);
+  const port = await freePort();
+  return {
+    workDir,
+    dataDir,
+    baseUrl: `http://127.0.0.1:${port}`,
+    env: { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'debug' },
+  };
 }
 
-function createdKey(result: { code: number | null; stdout: string; stderr: string }): Created {
+/** The `{ownerId, apiKey}` a successful `keys create` printed, alone on stdout. */
+function createdKey(result: { code: number | null; stdout: string; stderr: string }) {
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   const lines = result.stdout.split('\n').filter(Boolean);
   expect(lines).toHaveLength(1);
-  return JSON.parse(lines[0]!) as Created;
+  return JSON.parse(lines[0]!) as { ownerId: string; apiKey: string };
+}
+
+function readEndpoint(file: string): { pid: number; password: string; tcp?: string } {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
 describe('the admin CLI while a gateway runs on the embedded engine', () => {
-  let workDir: string;
-  let dataDir: string;
+  let setup: Awaited<ReturnType<typeof newcomer>>;
   let lockFile: string;
   let endpointFile: string;
-  let env: Record<string, string>;
-  let baseUrl: string;
-  let gateway: RunningProcess;
+  let gateway: RunningProcess | undefined;
   let password: string;
 
   beforeAll(async () => {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-admin-'));
-    dataDir = path.join(workDir, 'data');
-    lockFile = path.join(dataDir, 'gateway.lock');
-    endpointFile = path.join(dataDir, 'gateway.endpoint');
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    env = { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'debug' };
-    gateway = run('src/main.ts', [], env);
-    await waitUntilReady(baseUrl, gateway);
+    setup = await newcomer('gw-admin-', 'data');
+    lockFile = path.join(setup.dataDir, 'gateway.lock');
+    endpointFile = path.join(setup.dataDir, 'gateway.endpoint');
+    gateway = await startGatewayProcess(setup.env);
   });
 
   afterAll(async () => {
-    if (gateway.child.exitCode === null && gateway.child.signalCode === null) await stop(gateway);
-    fs.rmSync(workDir, { recursive: true, force: true });
+    await stopIfRunning(gateway);
+    fs.rmSync(setup.workDir, { recursive: true, force: true });
   });
 
   it('advertises its engine in DATA_DIR/gateway.endpoint, readable by its own user only', () => {
     expect(fs.statSync(endpointFile).mode & 0o777).toBe(0o600);
-    const endpoint = JSON.parse(fs.readFileSync(endpointFile, 'utf8')) as { pid: number; password: string };
-    expect(endpoint.pid).toBe(gateway.child.pid);
+    const endpoint = readEndpoint(endpointFile);
+    expect(endpoint.pid).toBe(gateway!.child.pid);
     expect(endpoint.password.length).toBeGreaterThanOrEqual(32);
     password = endpoint.password;
   });
 
   it('creates a key through the running gateway’s engine, which the gateway takes at once (200)', async () => {
-    const created = createdKey(await admin(['keys', 'create', '--owner', 'beside'], env));
+    const created = createdKey(await admin(['keys', 'create', '--owner', 'beside'], setup.env));
     expect(created.apiKey).toMatch(/^alm_live_[0-9A-Za-z]{32}$/);
-    expect((await client(baseUrl, created.apiKey).get('/api/v1/connectors')).status).toBe(200);
+    const api = client(setup.baseUrl, created.apiKey);
+    expect((await api.get('/api/v1/connectors')).status).toBe(200);
     // The CLI neither took the lock nor replaced the gateway's endpoint.
-    expect(fs.readFileSync(lockFile, 'utf8').trim()).toBe(String(gateway.child.pid));
-    expect(JSON.parse(fs.readFileSync(endpointFile, 'utf8')).pid).toBe(gateway.child.pid);
+    expect(fs.readFileSync(lockFile, 'utf8').trim()).toBe(String(gateway!.child.pid));
+    expect(readEndpoint(endpointFile).pid).toBe(gateway!.child.pid);
 
     // And a revocation through the CLI reaches the running gateway too.
-    const prefix = created.apiKey.slice(0, 15);
-    const revoked = await admin(['keys', 'revoke', prefix], env);
-    expect(revoked.code).toBe(0);
-    const after = await untilStatus(
-      () => client(baseUrl, created.apiKey).get('/api/v1/connectors'),
-      401,
-      10_000,
-    );
-    expect(after.status).toBe(401);
+    expect((await admin(['keys', 'revoke', created.apiKey.slice(0, 15)], setup.env)).code).toBe(0);
+    expect((await untilStatus(() => api.get('/api/v1/connectors'), 401, 10_000)).status).toBe(401);
   });
 
   it('never writes the engine’s password to any process output', () => {
@@ -100,105 +99,87 @@ describe('the admin CLI while a gateway runs on the embedded engine', () => {
   });
 
   it('removes the endpoint file with the lock on SIGTERM', async () => {
-    const result = await stop(gateway);
-    expect(result.code).toBe(0);
+    expect((await stop(gateway!)).code).toBe(0);
     expect(fs.existsSync(endpointFile)).toBe(false);
     expect(fs.existsSync(lockFile)).toBe(false);
   });
 
   it('opens the engine itself when the gateway that left its lock and endpoint behind is dead', async () => {
-    gateway = run('src/main.ts', [], env);
-    await waitUntilReady(baseUrl, gateway);
-    const killedPid = gateway.child.pid;
-    gateway.child.kill('SIGKILL');
-    await finished(gateway, 15_000);
+    const dead = await startGatewayProcess(setup.env);
+    await crash(dead);
     // What a killed gateway leaves: its lock, and an endpoint naming a dead process.
-    expect(fs.readFileSync(lockFile, 'utf8').trim()).toBe(String(killedPid));
-    expect(JSON.parse(fs.readFileSync(endpointFile, 'utf8')).pid).toBe(killedPid);
+    expect(fs.readFileSync(lockFile, 'utf8').trim()).toBe(String(dead.child.pid));
+    expect(readEndpoint(endpointFile).pid).toBe(dead.child.pid);
 
-    const created = createdKey(await admin(['keys', 'create', '--owner', 'after-kill'], env));
+    const created = createdKey(await admin(['keys', 'create', '--owner', 'after-kill'], setup.env));
     // The CLI cleared both and released what it took.
     expect(fs.existsSync(lockFile)).toBe(false);
     expect(fs.existsSync(endpointFile)).toBe(false);
 
-    gateway = run('src/main.ts', [], env);
-    await waitUntilReady(baseUrl, gateway);
-    expect((await client(baseUrl, created.apiKey).get('/api/v1/connectors')).status).toBe(200);
+    gateway = await startGatewayProcess(setup.env);
+    expect((await client(setup.baseUrl, created.apiKey).get('/api/v1/connectors')).status).toBe(200);
   });
 
   it('reaches a gateway started over a stale endpoint file, not the dead one it names', async () => {
-    // The gateway running now started over nothing stale; put back what a dead one would leave.
-    await stop(gateway);
-    const dead = run('src/main.ts', [], env);
-    await waitUntilReady(baseUrl, dead);
-    dead.child.kill('SIGKILL');
-    await finished(dead, 15_000);
+    // Leave behind what a dead gateway would, then start another over it.
+    await stop(gateway!);
+    await crash(await startGatewayProcess(setup.env));
     const stale = fs.readFileSync(endpointFile, 'utf8');
 
-    gateway = run('src/main.ts', [], env);
-    await waitUntilReady(baseUrl, gateway);
+    gateway = await startGatewayProcess(setup.env);
     expect(fs.readFileSync(endpointFile, 'utf8')).not.toBe(stale);
     expect(fs.statSync(endpointFile).mode & 0o777).toBe(0o600);
 
-    const created = createdKey(await admin(['keys', 'create', '--owner', 'after-stale'], env));
-    expect((await client(baseUrl, created.apiKey).get('/api/v1/connectors')).status).toBe(200);
+    const created = createdKey(await admin(['keys', 'create', '--owner', 'after-stale'], setup.env));
+    expect((await client(setup.baseUrl, created.apiKey).get('/api/v1/connectors')).status).toBe(200);
   });
 });
 
 describe('the admin CLI beside a gateway whose engine is on its loopback TCP fallback', () => {
-  let workDir: string;
-  let env: Record<string, string>;
-  let baseUrl: string;
-  let gateway: RunningProcess;
+  let setup: Awaited<ReturnType<typeof newcomer>>;
+  let gateway: RunningProcess | undefined;
 
   beforeAll(async () => {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-admin-tcp-'));
     // Too deep for a unix socket's path: the engine listens on 127.0.0.1 instead.
-    const dataDir = path.join(
-      workDir,
+    setup = await newcomer(
+      'gw-admin-tcp-',
       'a-data-directory-deep-enough',
-      'that-its-socket-path-cannot-fit-in-sun-path',
+      'that-its-socket-cannot-fit-in-sun-path',
     );
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    env = { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
-    gateway = run('src/main.ts', [], env);
-    await waitUntilReady(baseUrl, gateway);
+    gateway = await startGatewayProcess(setup.env);
   });
 
   afterAll(async () => {
-    if (gateway.child.exitCode === null && gateway.child.signalCode === null) await stop(gateway);
-    fs.rmSync(workDir, { recursive: true, force: true });
+    await stopIfRunning(gateway);
+    fs.rmSync(setup.workDir, { recursive: true, force: true });
   });
 
   it('advertises the loopback address, and the CLI creates a key there that the gateway takes (200)', async () => {
-    const endpointFile = path.join(env.DATA_DIR!, 'gateway.endpoint');
+    const endpointFile = path.join(setup.dataDir, 'gateway.endpoint');
     expect(fs.statSync(endpointFile).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(fs.readFileSync(endpointFile, 'utf8')).tcp).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(readEndpoint(endpointFile).tcp).toMatch(/^127\.0\.0\.1:\d+$/);
 
-    const created = createdKey(await admin(['keys', 'create', '--owner', 'beside-tcp'], env));
-    expect((await client(baseUrl, created.apiKey).get('/api/v1/connectors')).status).toBe(200);
+    const created = createdKey(await admin(['keys', 'create', '--owner', 'beside-tcp'], setup.env));
+    expect((await client(setup.baseUrl, created.apiKey).get('/api/v1/connectors')).status).toBe(200);
   });
 });
 
 describe('two admin commands at once on the embedded engine, no gateway running', () => {
-  let workDir: string;
-  let env: Record<string, string>;
+  let setup: Awaited<ReturnType<typeof newcomer>>;
 
-  beforeAll(() => {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-admin-two-'));
-    env = { DATA_DIR: path.join(workDir, 'data'), LOG_LEVEL: 'info' };
+  beforeAll(async () => {
+    setup = await newcomer('gw-admin-two-', 'data');
   });
-  afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
+  afterAll(() => fs.rmSync(setup.workDir, { recursive: true, force: true }));
 
   it('both succeed: the second waits for the first to let DATA_DIR go, then opens the engine itself', async () => {
-    createdKey(await admin(['keys', 'create', '--owner', 'first'], env));
+    createdKey(await admin(['keys', 'create', '--owner', 'first'], setup.env));
     const [one, two] = await Promise.all([
-      admin(['keys', 'create', '--owner', 'together'], env),
-      admin(['keys', 'create', '--owner', 'together'], env),
+      admin(['keys', 'create', '--owner', 'together'], setup.env),
+      admin(['keys', 'create', '--owner', 'together'], setup.env),
     ]);
     expect(createdKey(one).ownerId).toBe(createdKey(two).ownerId);
     // Neither advertised the engine it started for itself, and both let go.
-    expect(fs.readdirSync(env.DATA_DIR!).filter((name) => name.startsWith('gateway.'))).toEqual([]);
+    expect(fs.readdirSync(setup.dataDir).filter((name) => name.startsWith('gateway.'))).toEqual([]);
   });
 });

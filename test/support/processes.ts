@@ -114,3 +114,21 @@ export async function stop(proc: RunningProcess) {
   proc.child.kill('SIGTERM');
   return finished(proc, 15_000);
 }
+
+/** `npm start` with `env` (its DATA_DIR and PORT), once it answers /readyz. */
+export async function startGatewayProcess(env: Record<string, string>): Promise<RunningProcess> {
+  const gateway = run('src/main.ts', [], env);
+  await waitUntilReady(`http://127.0.0.1:${env.PORT}`, gateway);
+  return gateway;
+}
+
+/** Stops a process that may still run (for afterAll). */
+export async function stopIfRunning(proc: RunningProcess | undefined): Promise<void> {
+  if (proc && proc.child.exitCode === null && proc.child.signalCode === null) await stop(proc);
+}
+
+/** SIGKILL, then its end: what a crash leaves behind. */
+export async function crash(proc: RunningProcess): Promise<void> {
+  proc.child.kill('SIGKILL');
+  await finished(proc, 15_000);
+}
