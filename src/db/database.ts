@@ -81,7 +81,14 @@ export async function openGatewayDatabase(
     });
     // Migrated: the admin CLI may use this engine from now on. Not one the CLI started itself: a
     // second CLI waits for its lock rather than losing the engine under it when the first ends.
-    if (!options.reachRunning) embedded?.advertise();
+    if (!options.reachRunning) {
+      try {
+        embedded?.advertise();
+      } catch (err) {
+        await dataSource.destroy();
+        throw err;
+      }
+    }
     return {
       dataSource,
       embedded: embedded !== undefined,
