@@ -16,6 +16,10 @@
  *
  * Exactly one JSON object goes to stdout; messages go to stderr; exit 0 on success, 1 on a
  * failure, 2 on a usage error.
+ *
+ * On the embedded engine it runs beside a running gateway (`npm start` in one terminal, this in
+ * another): it uses that gateway's engine, through the endpoint the gateway advertises in
+ * DATA_DIR (db/embedded-endpoint.ts); with no gateway running it opens the engine itself.
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
@@ -134,7 +138,12 @@ async function run(argv: string[]): Promise<number> {
   const config = loadConfig();
   const { cipher } = resolveCipher(config);
   const catalog = loadCatalog({ connectorsFile: config.connectorsFile, oauthClients: config.oauthClients });
-  const database = await openGatewayDatabase({ ...config, databasePoolSize: 2 }, 'connections-gateway-admin');
+  // Beside a running gateway on the embedded engine, through that gateway's engine.
+  const database = await openGatewayDatabase(
+    { ...config, databasePoolSize: 2 },
+    'connections-gateway-admin',
+    { reachRunning: true },
+  );
   try {
     const services = createServices({
       dataSource: database.dataSource,

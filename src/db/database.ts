@@ -6,7 +6,13 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { isDatabaseReady, openDatabase } from './data-source';
-import { startEmbeddedDatabase } from './embedded';
+import { reachEmbeddedDatabase, startEmbeddedDatabase } from './embedded';
+
+/**
+ * Connections the embedded engine takes beyond the pool: two spare, and two for an admin CLI
+ * reaching a running gateway's engine (its pool is two).
+ */
+const EMBEDDED_HEADROOM = 4;
 
 /** How long the readiness probe waits for the database before answering "not ready". */
 export const READY_TIMEOUT_MS = 2_000;
@@ -53,10 +59,19 @@ export interface Database {
 export async function openGatewayDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>,
   applicationName = 'connections-gateway',
+  options: {
+    /**
+     * The admin CLI: when a running gateway holds the embedded DATA_DIR, use that gateway's engine
+     * (through the endpoint file it advertised) rather than refusing. An engine it has to start
+     * itself it keeps to itself (not advertised).
+     */
+    reachRunning?: boolean;
+  } = {},
 ): Promise<Database> {
+  const start = options.reachRunning ? reachEmbeddedDatabase : startEmbeddedDatabase;
   const embedded = config.databaseUrl
     ? undefined
-    : await startEmbeddedDatabase(config.dataDir, config.databasePoolSize + 2);
+    : await start(config.dataDir, config.databasePoolSize + EMBEDDED_HEADROOM);
   try {
     const dataSource = await openDatabase({
       url: config.databaseUrl ?? embedded!.url,
@@ -64,6 +79,16 @@ export async function openGatewayDatabase(
       applicationName,
       lockMigrations: embedded === undefined,
     });
+    // Migrated: the admin CLI may use this engine from now on. Not one the CLI started itself: a
+    // second CLI waits for its lock rather than losing the engine under it when the first ends.
+    if (!options.reachRunning) {
+      try {
+        embedded?.advertise();
+      } catch (err) {
+        await dataSource.destroy();
+        throw err;
+      }
+    }
     return {
       dataSource,
       embedded: embedded !== undefined,

@@ -9,12 +9,15 @@
  * while the main thread is still loading the gateway's modules.
  *
  * A lock file in DATA_DIR keeps a second process (a second gateway, or the admin CLI while a
- * gateway runs) from opening the same files, which PGlite cannot share.
+ * gateway runs) from opening the same files, which PGlite cannot share. The admin CLI reaches a
+ * running gateway's engine instead, through the endpoint file that gateway writes in DATA_DIR
+ * (embedded-endpoint.ts, reachEmbeddedDatabase below).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { advertiseEndpoint, engineUrl, readEndpoint, removeStaleEndpoint } from './embedded-endpoint';
 import type { EngineData, FromEngine, ToEngine } from './embedded-worker';
 
 const LOCK_FILE = 'gateway.lock';
@@ -33,11 +36,10 @@ export class DataDirLockedError extends Error {
   constructor(
     readonly dataDir: string,
     readonly pid: number,
+    message = `The embedded database in ${dataDir} is in use by process ${pid} (a running gateway?). ` +
+      'Stop that process first, or point DATABASE_URL at a PostgreSQL server.',
   ) {
-    super(
-      `The embedded database in ${dataDir} is in use by process ${pid} (a running gateway?). ` +
-        'Stop that process first, or point DATABASE_URL at a PostgreSQL server.',
-    );
+    super(message);
     this.name = 'DataDirLockedError';
   }
 }
@@ -45,6 +47,13 @@ export class DataDirLockedError extends Error {
 export interface EmbeddedDatabase {
   /** A postgres:// URL for the `pg` driver. */
   url: string;
+  /**
+   * Lets other processes of this user (the admin CLI) reach this engine while it runs, by
+   * writing DATA_DIR's endpoint file: call once the database is migrated. Does nothing on an
+   * engine this process only reached (reachEmbeddedDatabase).
+   */
+  advertise(): void;
+  /** Stops the engine this process started (an engine it only reached stays up). */
   stop(): Promise<void>;
 }
 
@@ -57,11 +66,38 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Creates `file` holding `content`, or answers false when it exists. The content is there from the
+ * first instant (written aside, then hard-linked into place), so a process reading the lock
+ * while another takes it never sees it empty and mistakes it for a dead one's.
+ */
+function createWhole(file: string, content: string): boolean {
+  const temporary = `${file}.${process.pid}`;
+  fs.writeFileSync(temporary, content, { mode: 0o600 });
+  try {
+    fs.linkSync(temporary, file);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+  // A file system without hard links: create it exclusively, then write.
+  try {
+    fs.writeFileSync(file, content, { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
 function acquireLock(dataDir: string): () => void {
   const file = path.join(dataDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (createWhole(file, String(process.pid))) {
       const release = () => {
         process.removeListener('exit', release);
         try {
@@ -73,14 +109,19 @@ function acquireLock(dataDir: string): () => void {
       // A start that fails before the database is stopped (process.exit) leaves no lock behind.
       process.on('exit', release);
       return release;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number(fs.readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new DataDirLockedError(dataDir, pid);
-      }
-      fs.unlinkSync(file); // left behind by a process that died
     }
+    let holder: string;
+    try {
+      holder = fs.readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // let go meanwhile
+      throw err;
+    }
+    const pid = Number(holder);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new DataDirLockedError(dataDir, pid);
+    }
+    fs.rmSync(file, { force: true }); // left behind by a process that died
   }
   throw new Error(`could not take the lock ${file}`);
 }
@@ -197,6 +238,8 @@ function boot(dataDir: string): Booted {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const release = acquireLock(dataDir);
   try {
+    // The lock is ours: an endpoint file still there is a dead holder's.
+    removeStaleEndpoint(dataDir);
     return { engine: new EngineThread(path.join(dataDir, 'pgdata')), release };
   } catch (err) {
     release();
@@ -244,13 +287,17 @@ export async function startEmbeddedDatabase(
       maxConnections,
       password,
     );
-    const url = useSocket
-      ? `postgres://postgres:${password}@localhost/postgres?host=${encodeURIComponent(dataDir)}`
-      : `postgres://postgres:${password}@${address}/postgres`;
+    const tcp = useSocket ? undefined : address;
+    let unadvertise: () => void = () => undefined;
     return {
-      url,
+      url: engineUrl(dataDir, password, tcp),
+      advertise() {
+        unadvertise = advertiseEndpoint(dataDir, { pid: process.pid, password, ...(tcp ? { tcp } : {}) });
+      },
       async stop() {
         try {
+          // First, so no other process starts on an engine that is going away.
+          unadvertise();
           await engine.stop();
         } finally {
           if (useSocket) fs.rmSync(socketPath, { force: true });
@@ -262,5 +309,52 @@ export async function startEmbeddedDatabase(
     await engine.stop().catch(() => undefined);
     release();
     throw err;
+  }
+}
+
+/** How long reachEmbeddedDatabase waits for the process holding DATA_DIR to advertise its engine. */
+const REACH_WAIT_MS = 30_000;
+const REACH_POLL_MS = 100;
+
+/**
+ * For the admin CLI: the engine of the process that holds DATA_DIR (a running gateway), reached
+ * through the endpoint file it advertised, over the same socket (or loopback port) and password
+ * its own pool uses; when no live process holds DATA_DIR, the engine started here as
+ * startEmbeddedDatabase does (a dead holder's lock and endpoint file are cleared). A holder that
+ * does not advertise (a gateway still migrating its database, another admin command that ends
+ * soon) is waited for, up to REACH_WAIT_MS, until it advertises or lets go.
+ */
+export async function reachEmbeddedDatabase(
+  dataDir: string,
+  maxConnections: number,
+  waitMs = REACH_WAIT_MS,
+): Promise<EmbeddedDatabase> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    let held: DataDirLockedError;
+    try {
+      return await startEmbeddedDatabase(dataDir, maxConnections);
+    } catch (err) {
+      if (!(err instanceof DataDirLockedError)) throw err;
+      held = err;
+    }
+    const endpoint = readEndpoint(dataDir, held.pid);
+    if (endpoint) {
+      return {
+        url: engineUrl(dataDir, endpoint.password, endpoint.tcp),
+        advertise: () => undefined,
+        stop: async () => undefined,
+      };
+    }
+    if (Date.now() >= deadline) {
+      throw new DataDirLockedError(
+        dataDir,
+        held.pid,
+        `The embedded database in ${dataDir} is in use by process ${held.pid}, which did not open it to ` +
+          `other processes within ${Math.round(waitMs / 1000)} s (a gateway still starting, or one older ` +
+          'than this version: restart it). Or point DATABASE_URL at a PostgreSQL server.',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, REACH_POLL_MS));
   }
 }

@@ -1,12 +1,11 @@
 /**
  * The newcomer's path on the embedded engine, with real processes (README "Two commands"): no
  * database server, no ENCRYPTION_KEY, a fresh DATA_DIR. Create a key with the admin CLI, start the
- * gateway, connect something over REST and GraphQL, stop it with SIGTERM, start it again and find
- * everything still there. And the three ways a bad configuration must stop the start.
+ * gateway, create another key while it runs, connect something over REST and GraphQL, stop it
+ * with SIGTERM, start it again and find everything still there. And the three ways a bad
+ * configuration must stop the start.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -17,112 +16,25 @@ import {
 } from '../graphql/generated/graphql';
 import { gql } from '../support/graphql';
 import { client, request } from '../support/http';
+import {
+  admin,
+  finished,
+  freePort,
+  killStarted,
+  run,
+  startedProcesses,
+  stop,
+  waitUntilReady,
+  type RunningProcess,
+} from '../support/processes';
 
 jest.setTimeout(120_000);
 
-const ROOT = path.resolve(__dirname, '../..');
 const OPENAI_CREDENTIAL = 'sk-newcomerSmokeCanary000000000000001';
 const ANTHROPIC_CREDENTIAL = 'sk-ant-newcomerSmokeCanary00000000002';
 
-interface RunningProcess {
-  child: ChildProcessWithoutNullStreams;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** The environment of someone who just cloned the repository: nothing of the test run's database or key. */
-function newcomerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (
-      /^(DATABASE_URL|TEST_DATABASE_URL|TEST_DATABASE_KIND|ENCRYPTION_KEY|ENCRYPTION_KEYS_PREVIOUS|CONNECTORS_FILE|NODE_ENV|PORT|HOST|PUBLIC_URL|DATA_DIR|LOG_LEVEL|GRAPHQL_INTROSPECTION|CONNECTOR_.*)$/.test(
-        name,
-      )
-    )
-      continue;
-    env[name] = value;
-  }
-  return { ...env, ...extra };
-}
-
-const children: RunningProcess[] = [];
-
-function run(script: string, args: string[], env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', script, ...args], {
-    cwd: ROOT,
-    env: newcomerEnv(env),
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal }));
-  });
-  const running = { child, stdout: () => stdout, stderr: () => stderr, exited };
-  children.push(running);
-  return running;
-}
-
-async function finished(proc: RunningProcess, withinMs: number) {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), withinMs);
-  });
-  const outcome = await Promise.race([proc.exited, timeout]);
-  clearTimeout(timer);
-  if (outcome === 'timeout') {
-    proc.child.kill('SIGKILL');
-    throw new Error(
-      `process did not exit within ${withinMs} ms\nstdout:\n${proc.stdout()}\nstderr:\n${proc.stderr()}`,
-    );
-  }
-  return { ...outcome, stdout: proc.stdout(), stderr: proc.stderr() };
-}
-
-function admin(args: string[], env: Record<string, string>) {
-  return finished(run('src/cli/admin.ts', args, env), 60_000);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilReady(baseUrl: string, proc: RunningProcess, withinMs = 60_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  let exited = false;
-  void proc.exited.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`gateway exited before it was ready\n${proc.stdout()}\n${proc.stderr()}`);
-    try {
-      const res = await fetch(`${baseUrl}/readyz`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`gateway not ready within ${withinMs} ms\n${proc.stdout()}\n${proc.stderr()}`);
-}
-
-async function stop(proc: RunningProcess) {
-  proc.child.kill('SIGTERM');
-  return finished(proc, 15_000);
-}
-
-afterAll(() => {
-  // Nothing this file started may outlive it, even when a test failed half-way.
-  for (const proc of children)
-    if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
-});
+// Nothing this file started may outlive it, even when a test failed half-way.
+afterAll(killStarted);
 
 describe('newcomer path on the embedded engine', () => {
   let workDir: string;
@@ -230,14 +142,22 @@ describe('newcomer path on the embedded engine', () => {
     expect(submit.text).not.toContain(ANTHROPIC_CREDENTIAL);
   });
 
-  it('refuses `admin keys list` while the gateway holds the data dir, saying it is in use', async () => {
-    const result = await admin(['keys', 'list', '--owner', 'newcomer'], env);
-    outputs.push(result.stdout);
-    expect(result.code).not.toBe(0);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/in use/);
-    expect(result.stderr).toContain(dataDir);
-    // The refused CLI did not take the gateway's lock away.
+  it('creates and lists keys with `admin` while the gateway runs, through its engine (no stop needed)', async () => {
+    const created = await admin(['keys', 'create', '--owner', 'newcomer'], env);
+    outputs.push(created.stdout);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const { ownerId, apiKey: second } = JSON.parse(created.stdout) as { ownerId: string; apiKey: string };
+    expect(second).toMatch(/^alm_live_[0-9A-Za-z]{32}$/);
+    // The running gateway takes the new key at once: the CLI wrote to the gateway's own database.
+    expect((await client(baseUrl, second).get('/api/v1/connectors')).status).toBe(200);
+
+    const listed = await admin(['keys', 'list', '--owner', 'newcomer'], env);
+    expect(listed.code).toBe(0);
+    const list = JSON.parse(listed.stdout) as { ownerId: string; keys: unknown[] };
+    expect(list.ownerId).toBe(ownerId);
+    expect(list.keys).toHaveLength(2);
+    // The CLI left the gateway's lock alone, and the gateway still serves the first key.
     expect(fs.existsSync(path.join(dataDir, 'gateway.lock'))).toBe(true);
     expect((await client(baseUrl, apiKey).get('/api/v1/connectors')).status).toBe(200);
   });
@@ -276,7 +196,7 @@ describe('newcomer path on the embedded engine', () => {
   });
 
   it('never wrote a submitted credential to any process output', () => {
-    const all = [...outputs, ...children.map((c) => c.stdout() + c.stderr())].join('\n');
+    const all = [...outputs, ...startedProcesses.map((c) => c.stdout() + c.stderr())].join('\n');
     expect(all.length).toBeGreaterThan(0);
     expect(all).not.toContain(OPENAI_CREDENTIAL);
     expect(all).not.toContain(ANTHROPIC_CREDENTIAL);

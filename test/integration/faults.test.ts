@@ -19,6 +19,7 @@ import {
   startOAuthWorld,
   type OAuthWorld,
 } from '../support/oauth-setup';
+import { freePort } from '../support/processes';
 import { sleep } from '../support/wait';
 
 jest.setTimeout(60_000);
@@ -254,17 +255,6 @@ describePg(`database faults (PostgreSQL)${SKIP_REASON}`, () => {
 });
 
 describePg(`graceful shutdown of the real process (PostgreSQL)${SKIP_REASON}`, () => {
-  function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const server = net.createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as net.AddressInfo;
-        server.close(() => resolve(port));
-      });
-    });
-  }
-
   it('SIGTERM mid-request: the request completes, new connections are refused, exit 0 in time', async () => {
     const keys = await startGateway();
     const { apiKey } = await keys.newOwner('faults-sigterm');
