@@ -17,12 +17,13 @@ import {
 } from 'graphql';
 import type * as GraphQLJit from 'graphql-jit';
 import type { CompiledQuery } from 'graphql-jit';
+import { LRUCache } from 'lru-cache';
 
-/** Compiled operations kept (the oldest go first); real clients send a handful of distinct ones. */
+/** Compiled operations kept (the least recently used go first); real clients send a handful of distinct ones. */
 const MAX_COMPILED = 1_000;
 
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
-  const compiled = new Map<string, CompiledQuery | ExecutionResult>();
+  const compiled = new LRUCache<string, CompiledQuery | ExecutionResult>({ max: MAX_COMPILED });
   // Loaded on the first operation, not at start: with what it pulls in (fast-json-stringify,
   // ajv) it is ~0.15 s that `npm start` would otherwise wait for.
   let jit: Promise<typeof GraphQLJit> | undefined;
@@ -32,7 +33,6 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
     let entry = compiled.get(key);
     if (!entry) {
       entry = compileQuery(schema, request.document, request.operationName ?? undefined);
-      if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
       compiled.set(key, entry);
     }
     const result = isCompiledQuery(entry)

@@ -29,6 +29,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import type { Request } from 'express';
+import { LRUCache } from 'lru-cache';
 import { DEFAULT_EVENTS_PAGE_SIZE, MAX_EVENTS_PAGE_SIZE } from '../audit/audit.service';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../connections/connection.service';
 import { GRAPHQL_COST_WEIGHTS, GRAPHQL_LIMITS } from '../graphql/limits';
@@ -45,11 +46,11 @@ export const PAGED_FIELDS: ReadonlyMap<string, { default: number; max: number }>
   ['events', { default: DEFAULT_EVENTS_PAGE_SIZE, max: MAX_EVENTS_PAGE_SIZE }],
 ]);
 
-/** Parsed documents of recently seen queries (by text); the oldest go first. */
+/** Parsed documents of recently seen queries (by text; `false`: does not parse); the least recently used go first. */
 const CACHE_ENTRIES = 500;
 /** Longer documents are parsed every time (parsing is bounded by maxTokens), keeping the cache small. */
 const CACHE_MAX_QUERY_LENGTH = 4_096;
-const cache = new Map<string, DocumentNode | null>();
+const cache = new LRUCache<string, DocumentNode | false>({ max: CACHE_ENTRIES });
 
 type Variables = Record<string, unknown>;
 
@@ -135,17 +136,14 @@ export function operationCost(
 
 function parsed(query: string): DocumentNode | null {
   const cached = cache.get(query);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) return cached || null;
   let document: DocumentNode | null;
   try {
     document = parse(query, { maxTokens: GRAPHQL_LIMITS.maxTokens, noLocation: true });
   } catch {
     document = null;
   }
-  if (query.length <= CACHE_MAX_QUERY_LENGTH) {
-    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-    cache.set(query, document);
-  }
+  if (query.length <= CACHE_MAX_QUERY_LENGTH) cache.set(query, document ?? false);
   return document;
 }
 
