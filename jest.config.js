@@ -9,13 +9,9 @@
  *
  * Jest runs TypeScript through SWC (no type-check here: `tsc --noEmit` is its own step).
  */
+/** The one SWC configuration (.swcrc, which `npm run build` uses too), with maps inline for jest. */
 const swc = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-  },
-  module: { type: 'commonjs' },
+  ...JSON.parse(require('node:fs').readFileSync(`${__dirname}/.swcrc`, 'utf8')),
   sourceMaps: 'inline',
 };
 const ESM_ONLY = '(oauth4webapi|oauth2-mock-server|jose|is-plain-obj)';

@@ -143,8 +143,8 @@ async function stop(child: ChildProcess, group = false): Promise<void> {
   await exited;
 }
 
-/** How `npm start` runs TypeScript (scripts/register.js); the baseline runs the same way. */
-const NODE_TS = ['-r', './scripts/register.js'];
+/** The baseline is a TypeScript file of the bench's own; the gateway runs built, as `npm start` runs it. */
+const NODE_TS = ['-r', '@swc-node/register'];
 
 /** BENCH_GATEWAY_ENV: `NAME=value` pairs separated by spaces, passed to the gateway. */
 const extraGatewayEnv = Object.fromEntries(
@@ -250,7 +250,7 @@ async function throughput(gatewayUrl: string, baselineUrl: string): Promise<void
     : [];
   const gatewayChild = start(
     process.execPath,
-    [...profileArgs, ...NODE_TS, 'src/main.ts'],
+    [...profileArgs, 'scripts/start.js'],
     gatewayEnv({ DATABASE_URL: gatewayUrl, PORT: String(GATEWAY_PORT) }),
   );
   try {

@@ -127,16 +127,15 @@ function acquireLock(dataDir: string): () => void {
 }
 
 /**
- * The thread's first code. From source (a .ts entry) it loads our TypeScript through
- * scripts/register.js, whatever hook the main thread has (none under jest; -r @swc-node/register,
- * which would load the TypeScript compiler first, where a test starts the gateway that way).
+ * The thread's first code. Built (dist/, as `npm start` and the image run) the entry is plain
+ * JavaScript; from source (a .ts entry: the tests, in-process under jest, whose transform a worker
+ * thread does not inherit) it loads our TypeScript through @swc-node/register first.
  */
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
 if (workerData.entry.endsWith('.ts')) require(workerData.register);
 require(workerData.entry);
 `;
-const REGISTER = path.resolve(__dirname, '../../scripts/register.js');
 
 type Answer = Exclude<FromEngine['type'], 'failed'>;
 
@@ -155,7 +154,12 @@ class EngineThread {
     const data: EngineData = { pgdata, settings: SETTINGS };
     this.worker = new Worker(BOOTSTRAP, {
       eval: true,
-      workerData: { ...data, entry, register: REGISTER },
+      // Resolved only from source: the image installs no dev dependency.
+      workerData: {
+        ...data,
+        entry,
+        register: entry.endsWith('.ts') ? require.resolve('@swc-node/register') : undefined,
+      },
       // Not the parent's -r preloads (see BOOTSTRAP) nor its profiling flags.
       execArgv: [],
     });

@@ -82,7 +82,7 @@ describe('newcomer path on the embedded engine', () => {
   });
 
   it('starts the gateway (`npm start`), which becomes ready and warns that the key was generated', async () => {
-    gateway = run('src/main.ts', [], env);
+    gateway = run('dist/main.js', [], env);
     await waitUntilReady(baseUrl, gateway);
     expect((await request('GET', `${baseUrl}/healthz`)).status).toBe(200);
     expect(fs.existsSync(path.join(dataDir, 'gateway.lock'))).toBe(true);
@@ -173,7 +173,7 @@ describe('newcomer path on the embedded engine', () => {
   });
 
   it('keeps every connection, connected, and the API key across a restart', async () => {
-    gateway = run('src/main.ts', [], env);
+    gateway = run('dist/main.js', [], env);
     await waitUntilReady(baseUrl, gateway);
 
     const rest = await client(baseUrl, apiKey).get(`/api/v1/connections/${connectionId}`);
@@ -216,7 +216,7 @@ describe('a bad configuration stops the start', () => {
   async function start(extra: Record<string, string>) {
     const dataDir = path.join(workDir, `data-${++starts}`);
     const port = await freePort();
-    const proc = run('src/main.ts', [], {
+    const proc = run('dist/main.js', [], {
       DATA_DIR: dataDir,
       PORT: String(port),
       LOG_LEVEL: 'info',

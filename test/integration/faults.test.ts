@@ -273,7 +273,7 @@ describePg(`graceful shutdown of the real process (PostgreSQL)${SKIP_REASON}`, (
       TOKEN_REFRESH_INTERVAL_SECONDS: '0',
       SHUTDOWN_TIMEOUT_MS: '10000',
     };
-    const child = spawn(process.execPath, ['-r', './scripts/register.js', 'src/main.ts'], { cwd: ROOT, env });
+    const child = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

@@ -32,10 +32,10 @@ function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
-/** `npm run --silent admin -- <args>`, without npm in between. */
+/** `npm run --silent admin -- <args>`, without npm in between: the built CLI, as the image runs it. */
 export function admin(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/cli/admin.ts', ...args], {
+    const child = spawn(process.execPath, ['dist/cli/admin.js', ...args], {
       cwd: ROOT,
       env: cliEnv(extraEnv),
       stdio: ['ignore', 'pipe', 'pipe'],

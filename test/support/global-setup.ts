@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureBuilt } = require('../../scripts/build') as { ensureBuilt: () => boolean };
 import { openDatabase } from '../../src/db/data-source';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/db/embedded';
 
@@ -26,6 +28,8 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   // The integration and browser projects both name this setup: the first one to run sets up.
   if (globalThis.__gatewayTestState) return;
+  // The processes the tests start run the built gateway (dist/main.js, as the image does).
+  ensureBuilt();
   const state: SetupState = {};
   const serverUrl = process.env.DATABASE_URL;
   let url: string;

@@ -33,8 +33,9 @@ function newcomerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 /** Every process started here, for killStarted. */
 export const startedProcesses: RunningProcess[] = [];
 
+/** Runs a built entry (`dist/main.js`, `dist/cli/admin.js`: what the image runs; global setup builds dist/). */
 export function run(script: string, args: string[], env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', script, ...args], {
+  const child = spawn(process.execPath, [script, ...args], {
     cwd: ROOT,
     env: newcomerEnv(env),
   });
@@ -74,7 +75,7 @@ export async function finished(proc: RunningProcess, withinMs: number) {
 
 /** `npm run --silent admin -- <args>`, to its end. */
 export function admin(args: string[], env: Record<string, string>) {
-  return finished(run('src/cli/admin.ts', args, env), 60_000);
+  return finished(run('dist/cli/admin.js', args, env), 60_000);
 }
 
 export function freePort(): Promise<number> {
@@ -117,7 +118,7 @@ export async function stop(proc: RunningProcess) {
 
 /** `npm start` with `env` (its DATA_DIR and PORT), once it answers /readyz. */
 export async function startGatewayProcess(env: Record<string, string>): Promise<RunningProcess> {
-  const gateway = run('src/main.ts', [], env);
+  const gateway = run('dist/main.js', [], env);
   await waitUntilReady(`http://127.0.0.1:${env.PORT}`, gateway);
   return gateway;
 }
