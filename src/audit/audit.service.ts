@@ -3,7 +3,7 @@
  * visibility: a connection the caller cannot see (another owner's, revoked, outside a restricted
  * session) has no trail either (NOT_FOUND).
  */
-import type { Caller } from '../owners/owner.service';
+import type { Caller } from '../shared/caller';
 import type { ConnectionService } from '../connections/connection.service';
 import { BadRequestError, NotFoundError } from '../shared/errors';
 import type { AuditEvent } from './audit-event.entity';

@@ -3,7 +3,7 @@
  * Every method takes the caller and only ever touches the caller's rows; a browser session
  * restricted to some connectors sees the connections of the others as if they did not exist.
  */
-import { mayUseConnector, type Caller } from '../owners/owner.service';
+import { mayUseConnector, type Caller } from '../shared/caller';
 import type { ConnectorService } from '../connectors/connector.service';
 import { SLUG_PATTERN } from '../connectors/connector.validation';
 import type { CatalogEntry } from '../connectors/catalog.types';
