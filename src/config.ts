@@ -4,21 +4,11 @@
  */
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
+import type { OAuthClientCredentials } from './oauth/oauth-client';
+import { ConfigError } from './shared/config-error';
+import { parseKey } from './shared/crypto/keyring';
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
-export interface OAuthClientCredentials {
-  clientId: string;
-  clientSecret: string;
-}
+export { ConfigError };
 
 export interface Config {
   nodeEnv: string;
@@ -145,24 +135,6 @@ function origins(env: Env, name: string): string[] {
     .map((part) => part.trim())
     .filter((part) => part !== '')
     .map((part) => httpUrl(name, part).origin);
-}
-
-/** Decodes a base64 32-byte key; strict, so a truncated or hex key is refused rather than misused. */
-export function parseKey(name: string, raw: string): Buffer {
-  const key = Buffer.from(raw, 'base64');
-  const canonical = key.toString('base64');
-  if (key.length !== 32 || canonical.replace(/=+$/, '') !== raw.replace(/=+$/, '')) {
-    throw new ConfigError(
-      name,
-      'must be 32 bytes encoded as base64 (generate one with `openssl rand -base64 32`)',
-    );
-  }
-  return key;
-}
-
-/** `google-drive` -> `GOOGLE_DRIVE`, the env-var spelling of a connector slug. */
-export function slugToEnvName(slug: string): string {
-  return slug.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
 function oauthClients(env: Env): Map<string, OAuthClientCredentials> {

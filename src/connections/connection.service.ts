@@ -5,6 +5,7 @@
  */
 import { mayUseConnector, type Caller } from '../shared/caller';
 import type { ConnectorService } from '../connectors/connector.service';
+import { clientVariables } from '../connectors/client-variables';
 import { SLUG_PATTERN } from '../connectors/connector.validation';
 import type { CatalogEntry } from '../connectors/catalog.types';
 import type { HandshakeService } from '../oauth/handshake.service';
@@ -13,7 +14,6 @@ import type { Clock } from '../shared/clock';
 import { resealEach, type ResealOutcome } from '../shared/crypto/reseal';
 import { BadRequestError, NotFoundError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
-import { slugToEnvName } from '../config';
 import type { Connection } from './connection.entity';
 import type { ConnectionRepository } from './connection.repository';
 import type { ConnectionSecrets } from './connection-secrets';
@@ -219,9 +219,9 @@ export class ConnectionService {
       );
     }
     if (!connector.configured) {
-      const env = `CONNECTOR_${slugToEnvName(connector.slug)}`;
+      const env = clientVariables(connector.slug);
       throw new BadRequestError(
-        `Connector "${connector.slug}" is not configured on this gateway: the operator must set ${env}_CLIENT_ID and ${env}_CLIENT_SECRET.`,
+        `Connector "${connector.slug}" is not configured on this gateway: the operator must set ${env.clientId} and ${env.clientSecret}.`,
         [{ field: 'connectorSlug', message: 'is not configured' }],
       );
     }
