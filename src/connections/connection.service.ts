@@ -14,6 +14,7 @@ import type { Clock } from '../shared/clock';
 import { resealEach, type ResealOutcome } from '../shared/crypto/reseal';
 import { BadRequestError, NotFoundError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
+import { pageLimit, takePage, type PageSize } from '../shared/pagination';
 import type { Connection } from './connection.entity';
 import type { ConnectionRepository } from './connection.repository';
 import type { ConnectionSecrets } from './connection-secrets';
@@ -25,6 +26,7 @@ import type { SubmitCredentialsDto } from './dto/submit-credentials.dto';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
+const PAGE_SIZE: PageSize = { default: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE };
 
 export interface ListConnectionsInput {
   limit?: number;
@@ -68,12 +70,7 @@ export class ConnectionService {
   ) {}
 
   async list(caller: Caller, input: ListConnectionsInput): Promise<ConnectionPage> {
-    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-      throw new BadRequestError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`, [
-        { field: 'limit', message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` },
-      ]);
-    }
+    const limit = pageLimit(input.limit, PAGE_SIZE);
     if (input.status !== undefined && !(CONNECTION_STATUSES as readonly string[]).includes(input.status)) {
       throw new BadRequestError(`status must be one of ${CONNECTION_STATUSES.join(', ')}.`, [
         { field: 'status', message: `must be one of ${CONNECTION_STATUSES.join(', ')}` },
@@ -96,9 +93,8 @@ export class ConnectionService {
       connectorSlugs: caller.allowedConnectors ?? undefined,
       status: input.status as ConnectionStatus | undefined,
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { connections: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    const page = takePage(rows, limit, encodeCursor);
+    return { connections: page.items, nextCursor: page.nextCursor };
   }
 
   async get(caller: Caller, id: string): Promise<Connection> {
