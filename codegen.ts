@@ -7,35 +7,8 @@
  * `npm run generate` writes them; CI runs `graphql-codegen --check` so they never drift.
  */
 import type { CodegenConfig } from '@graphql-codegen/cli';
-
-const enumValues = {
-  AuthType: { OAUTH: 'oauth', API_KEY: 'api_key', NONE: 'none' },
-  ConnectionStatus: {
-    PENDING: 'pending',
-    CONNECTED: 'connected',
-    EXPIRED: 'expired',
-    ERROR: 'error',
-    REVOKED: 'revoked',
-  },
-  ConnectionEventType: {
-    CONNECTION_CREATED: 'connection.created',
-    CONNECTION_CONNECTED: 'connection.connected',
-    CONNECTION_EXPIRED: 'connection.expired',
-    CONNECTION_REAUTHORIZED: 'connection.reauthorized',
-    CONNECTION_REVOKED: 'connection.revoked',
-    CONNECTION_ERROR: 'connection.error',
-    CONNECTION_REFRESH_FAILED: 'connection.refresh_failed',
-    CONNECTION_TOKEN_REFRESHED: 'connection.token_refreshed',
-    CREDENTIALS_READ: 'credentials.read',
-  },
-  AuditActorType: {
-    API_KEY: 'api_key',
-    SESSION: 'session',
-    RUNTIME: 'runtime',
-    BROWSER: 'browser',
-    GATEWAY: 'gateway',
-  },
-};
+// How the enums spell the domain values: declared once, also given to Apollo (src/graphql/schema.ts).
+import { enumValues } from './src/graphql/enum-values';
 
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',

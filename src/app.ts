@@ -12,7 +12,7 @@ import type { Config } from './config';
 import { connectPageRoutes } from './connect-page/connect-page.routes';
 import type { Services } from './container';
 import { auditRoutes } from './audit/audit.routes';
-import { connectionRoutes } from './connections/connection.routes';
+import { connectionRoutes, idempotentConnectionRoutes } from './connections/connection.routes';
 import { connectorRoutes } from './connectors/connector.routes';
 import { docsRoutes } from './docs/docs.routes';
 import { createGraphQLContext, type GraphQLContext } from './graphql/context';
@@ -184,7 +184,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // Charged per request, before the body is read (README "Rate limits").
   api.use(limit);
   api.use(json);
-  api.post(['/connections', '/connections/:id/credentials'], idempotency(services.idempotency, logger));
+  // Each door names its routes a client may retry with an Idempotency-Key; the check runs in front.
+  const idempotentRoutes = [...idempotentConnectionRoutes];
+  api.post(idempotentRoutes, idempotency(services.idempotency, logger));
   api.use(connectorRoutes(services));
   api.use(connectionRoutes(services));
   api.use(auditRoutes(services));

@@ -6,21 +6,11 @@
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import type { OAuthClientCredentials } from './oauth/oauth-client';
+import { ConfigError } from './shared/config-error';
+import { decodeKey, KEY_RULE } from './shared/crypto/keyring';
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
-export interface OAuthClientCredentials {
-  clientId: string;
-  clientSecret: string;
-}
+export { ConfigError };
 
 export interface Config {
   nodeEnv: string;
@@ -103,27 +93,6 @@ export interface Config {
 }
 
 type Env = Record<string, string | undefined>;
-
-const KEY_RULE = 'must be 32 bytes encoded as base64 (generate one with `openssl rand -base64 32`)';
-
-/** Decodes a base64 32-byte key; strict, so a truncated or hex key is refused rather than misused. */
-function decodeKey(raw: string): Buffer | undefined {
-  const key = Buffer.from(raw, 'base64');
-  const canonical = key.toString('base64');
-  return key.length === 32 && canonical.replace(/=+$/, '') === raw.replace(/=+$/, '') ? key : undefined;
-}
-
-/** decodeKey for one named setting: a ConfigError that names it (and never echoes the value). */
-export function parseKey(name: string, raw: string): Buffer {
-  const key = decodeKey(raw);
-  if (key === undefined) throw new ConfigError(name, KEY_RULE);
-  return key;
-}
-
-/** `google-drive` -> `GOOGLE_DRIVE`, the env-var spelling of a connector slug. */
-export function slugToEnvName(slug: string): string {
-  return slug.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-}
 
 // ---- The kinds of value a setting takes. Each message completes "<VARIABLE>: ". ----
 

@@ -43,7 +43,7 @@ import { InvalidationFeed } from './shared/cache/invalidation-feed';
 import { InvalidationRepository } from './shared/cache/invalidation.repository';
 import { RevocableCache } from './shared/cache/revocable-cache';
 import { API_KEYS_TOPIC } from './owners/owner.repository';
-import type { Caller } from './owners/owner.service';
+import type { Caller } from './shared/caller';
 
 /** At most this many verified keys are held in memory (the oldest go first). */
 const KEY_CACHE_ENTRIES = 10_000;

@@ -1,12 +1,12 @@
 /**
  * Process start: config, database, app, listen, signals. Nothing else.
  */
-// First: boots the embedded database in a worker thread while the imports below load.
-import './db/embedded-prestart';
+// First: reads the settings, and boots the embedded database in a worker thread while the imports below load.
+import { startupConfig } from './db/embedded-prestart';
 import 'reflect-metadata';
 import http from 'node:http';
 import { buildApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError } from './config';
 import { CatalogFileError, loadCatalog } from './connectors/catalog.loader';
 import { ConnectorDefinitionError } from './connectors/connector.validation';
 import { createServices } from './container';
@@ -22,7 +22,7 @@ import { createLogger } from './shared/logger';
 const EXPLAINED = [ConfigError, CatalogFileError, ConnectorDefinitionError, DataDirLockedError];
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = startupConfig();
   const logger = createLogger(config.logLevel);
   const { cipher, generatedKeyPath } = resolveCipher(config);
   if (generatedKeyPath) {

@@ -4,7 +4,7 @@
  * service for all of them at once (one call per distinct set of arguments; a page asks with one).
  */
 import DataLoader from 'dataloader';
-import type { Caller } from '../owners/owner.service';
+import type { Caller } from '../shared/caller';
 import type { AuditEventPage, AuditService } from './audit.service';
 
 export interface EventsPageKey {

@@ -3,35 +3,29 @@
  * visibility: a connection the caller cannot see (another owner's, revoked, outside a restricted
  * session) has no trail either (NOT_FOUND).
  */
-import type { Caller } from '../owners/owner.service';
+import type { Caller } from '../shared/caller';
 import type { ConnectionService } from '../connections/connection.service';
 import { BadRequestError, NotFoundError } from '../shared/errors';
+import { cursorCodec, pageLimit, takePage, type PageSize } from '../shared/pagination';
 import type { AuditEvent } from './audit-event.entity';
 import type { AuditEventRepository } from './audit-event.repository';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from './audit-event.types';
 
 export const DEFAULT_EVENTS_PAGE_SIZE = 50;
 export const MAX_EVENTS_PAGE_SIZE = 100;
+const PAGE_SIZE: PageSize = { default: DEFAULT_EVENTS_PAGE_SIZE, max: MAX_EVENTS_PAGE_SIZE };
 
 export interface AuditEventPage {
   events: AuditEvent[];
   nextCursor: string | null;
 }
 
-function encodeEventCursor(seq: string): string {
-  return Buffer.from(`e:${seq}`).toString('base64url');
-}
-
-function decodeEventCursor(cursor: string): string {
-  const decoded = cursor.length <= 40 ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const match = /^e:([1-9]\d{0,17})$/.exec(decoded);
-  if (!match || encodeEventCursor(match[1]!) !== cursor) {
-    throw new BadRequestError('cursor is not valid: pass the nextCursor of a previous page.', [
-      { field: 'cursor', message: 'is not a cursor this API issued' },
-    ]);
-  }
-  return match[1]!;
-}
+/** The trail's cursor (shared/pagination.ts): the last event's place in the insertion order. */
+const eventCursor = cursorCodec<string>({
+  maxLength: 40,
+  write: (seq) => `e:${seq}`,
+  read: (text) => /^e:([1-9]\d{0,17})$/.exec(text)?.[1],
+});
 
 export class AuditService {
   constructor(
@@ -79,24 +73,18 @@ export class AuditService {
     before: string | undefined;
     type: AuditEventType | undefined;
   } {
-    const limit = input.limit ?? DEFAULT_EVENTS_PAGE_SIZE;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS_PAGE_SIZE) {
-      throw new BadRequestError(`limit must be a whole number from 1 to ${MAX_EVENTS_PAGE_SIZE}.`, [
-        { field: 'limit', message: `must be a whole number from 1 to ${MAX_EVENTS_PAGE_SIZE}` },
-      ]);
-    }
+    const limit = pageLimit(input.limit, PAGE_SIZE);
     if (input.type !== undefined && !(AUDIT_EVENT_TYPES as readonly string[]).includes(input.type)) {
       throw new BadRequestError(`type must be one of ${AUDIT_EVENT_TYPES.join(', ')}.`, [
         { field: 'type', message: `must be one of ${AUDIT_EVENT_TYPES.join(', ')}` },
       ]);
     }
-    const before = input.cursor === undefined ? undefined : decodeEventCursor(input.cursor);
+    const before = input.cursor === undefined ? undefined : eventCursor.decode(input.cursor);
     return { limit, before, type: input.type as AuditEventType | undefined };
   }
 
   private toPage(rows: AuditEvent[], limit: number): AuditEventPage {
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { events: page, nextCursor: rows.length > limit && last ? encodeEventCursor(last.seq) : null };
+    const page = takePage(rows, limit, (last) => eventCursor.encode(last.seq));
+    return { events: page.items, nextCursor: page.nextCursor };
   }
 }

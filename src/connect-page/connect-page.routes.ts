@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import express, { Router, type RequestHandler, type Response } from 'express';
 import type { Services } from '../container';
 import { queryString } from '../http/params';
-import type { Caller } from '../owners/owner.service';
+import type { Caller } from '../shared/caller';
 import { BadRequestError } from '../shared/errors';
 import { isPlainObject } from '../shared/validation';
 import { serializeBindingCookie } from '../oauth/browser-binding';

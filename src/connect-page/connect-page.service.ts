@@ -9,7 +9,7 @@ import type { CatalogEntry } from '../connectors/catalog.types';
 import type { ConnectionRecord } from '../connections/connection.types';
 import { ConnectDto } from '../connections/dto/connect.dto';
 import { SubmitCredentialsDto } from '../connections/dto/submit-credentials.dto';
-import type { Caller } from '../owners/owner.service';
+import type { Caller } from '../shared/caller';
 import type { OpenedHandshake } from '../oauth/handshake.service';
 import { setActor } from '../shared/request-context';
 import { BadRequestError, UnauthorizedError, type ErrorDetail } from '../shared/errors';

@@ -6,13 +6,6 @@ import { ConnectDto } from './dto/connect.dto';
 import { SubmitCredentialsDto } from './dto/submit-credentials.dto';
 
 export const connectionResolvers: Resolvers = {
-  ConnectionStatus: {
-    PENDING: 'pending',
-    CONNECTED: 'connected',
-    EXPIRED: 'expired',
-    ERROR: 'error',
-    REVOKED: 'revoked',
-  },
   Query: {
     connections: (_, args, ctx) =>
       ctx.services.connections.list(ctx.caller, {

@@ -17,6 +17,15 @@ export function toRestConnect(outcome: ConnectOutcome) {
   };
 }
 
+const CONNECT = '/connections';
+const SUBMIT_CREDENTIALS = '/connections/:id/credentials';
+
+/**
+ * The POST routes of this door a client may retry with an Idempotency-Key: app.ts collects every
+ * door's list and puts the idempotency check in front of them (idempotency/idempotency.middleware.ts).
+ */
+export const idempotentConnectionRoutes: readonly string[] = [CONNECT, SUBMIT_CREDENTIALS];
+
 export function connectionRoutes(services: Services): Router {
   const router = Router();
   const { connections } = services;
@@ -31,7 +40,7 @@ export function connectionRoutes(services: Services): Router {
     res.json({ connections: page.connections.map(toConnectionView), nextCursor: page.nextCursor });
   });
 
-  router.post('/connections', async (req, res) => {
+  router.post(CONNECT, async (req, res) => {
     const outcome = await connections.connect(callerOf(res), await validateInput(ConnectDto, req.body));
     res.status(outcome.created ? 201 : 200).json(toRestConnect(outcome));
   });
@@ -45,7 +54,7 @@ export function connectionRoutes(services: Services): Router {
     res.json({ deleted: true });
   });
 
-  router.post('/connections/:id/credentials', async (req, res) => {
+  router.post(SUBMIT_CREDENTIALS, async (req, res) => {
     const caller = callerOf(res);
     const input = await validateInput(SubmitCredentialsDto, req.body);
     const connection = await connections.submitCredentials(caller, pathParam(req, 'id'), input);

@@ -3,8 +3,9 @@
  * Every method takes the caller and only ever touches the caller's rows; a browser session
  * restricted to some connectors sees the connections of the others as if they did not exist.
  */
-import { mayUseConnector, type Caller } from '../owners/owner.service';
+import { mayUseConnector, type Caller } from '../shared/caller';
 import type { ConnectorService } from '../connectors/connector.service';
+import { clientVariables } from '../connectors/client-variables';
 import { SLUG_PATTERN } from '../connectors/connector.validation';
 import type { CatalogEntry } from '../connectors/catalog.types';
 import type { HandshakeService } from '../oauth/handshake.service';
@@ -13,7 +14,7 @@ import type { Clock } from '../shared/clock';
 import { resealEach, type ResealOutcome } from '../shared/crypto/reseal';
 import { BadRequestError, NotFoundError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
-import { slugToEnvName } from '../config';
+import { pageLimit, takePage, type PageSize } from '../shared/pagination';
 import type { Connection } from './connection.entity';
 import type { ConnectionRepository } from './connection.repository';
 import type { ConnectionSecrets } from './connection-secrets';
@@ -25,6 +26,7 @@ import type { SubmitCredentialsDto } from './dto/submit-credentials.dto';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
+const PAGE_SIZE: PageSize = { default: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE };
 
 export interface ListConnectionsInput {
   limit?: number;
@@ -68,12 +70,7 @@ export class ConnectionService {
   ) {}
 
   async list(caller: Caller, input: ListConnectionsInput): Promise<ConnectionPage> {
-    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-      throw new BadRequestError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`, [
-        { field: 'limit', message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` },
-      ]);
-    }
+    const limit = pageLimit(input.limit, PAGE_SIZE);
     if (input.status !== undefined && !(CONNECTION_STATUSES as readonly string[]).includes(input.status)) {
       throw new BadRequestError(`status must be one of ${CONNECTION_STATUSES.join(', ')}.`, [
         { field: 'status', message: `must be one of ${CONNECTION_STATUSES.join(', ')}` },
@@ -96,9 +93,8 @@ export class ConnectionService {
       connectorSlugs: caller.allowedConnectors ?? undefined,
       status: input.status as ConnectionStatus | undefined,
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { connections: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    const page = takePage(rows, limit, encodeCursor);
+    return { connections: page.items, nextCursor: page.nextCursor };
   }
 
   async get(caller: Caller, id: string): Promise<Connection> {
@@ -219,9 +215,9 @@ export class ConnectionService {
       );
     }
     if (!connector.configured) {
-      const env = `CONNECTOR_${slugToEnvName(connector.slug)}`;
+      const env = clientVariables(connector.slug);
       throw new BadRequestError(
-        `Connector "${connector.slug}" is not configured on this gateway: the operator must set ${env}_CLIENT_ID and ${env}_CLIENT_SECRET.`,
+        `Connector "${connector.slug}" is not configured on this gateway: the operator must set ${env.clientId} and ${env.clientSecret}.`,
         [{ field: 'connectorSlug', message: 'is not configured' }],
       );
     }

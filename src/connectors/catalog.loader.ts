@@ -4,8 +4,9 @@
  * start with the file, entry and field named.
  */
 import fs from 'node:fs';
-import { slugToEnvName, type OAuthClientCredentials } from '../config';
+import type { OAuthClientCredentials } from '../oauth/oauth-client';
 import { builtinConnectors, Catalog } from './catalog';
+import { slugToEnvName } from './client-variables';
 import { checkConnectorDefinition, ConnectorDefinitionError } from './connector.validation';
 import type { ConnectorDefinition } from './connector.types';
 
@@ -53,6 +54,7 @@ export function readConnectorsFile(file: string): ConnectorDefinition[] {
 
 export interface CatalogSources {
   connectorsFile?: string;
+  /** OAuth client credentials keyed by the slug's env spelling (client-variables.ts). */
   oauthClients: ReadonlyMap<string, OAuthClientCredentials>;
 }
 

@@ -2,7 +2,7 @@
  * The catalog in memory: definitions by slug, each with its `configured` flag, and the OAuth
  * client credentials of configured connectors (which never leave the server).
  */
-import type { OAuthClientCredentials } from '../config';
+import type { OAuthClientCredentials } from '../oauth/oauth-client';
 import type { CatalogEntry } from './catalog.types';
 import type { ConnectorDefinition } from './connector.types';
 import { apiKeyConnectors } from './builtin/api-key-connectors';

@@ -1,9 +1,8 @@
-/** GraphQL door of the catalog. Enum spelling (OAUTH vs oauth) is mapped by the AuthType resolver. */
+/** GraphQL door of the catalog. Enum spelling (OAUTH vs oauth) is mapped once, in graphql/enum-values.ts. */
 import type { Resolvers } from '../graphql/generated/resolvers';
 import { toConnectorView } from './connector.serializer';
 
 export const connectorResolvers: Resolvers = {
-  AuthType: { OAUTH: 'oauth', API_KEY: 'api_key', NONE: 'none' },
   Query: {
     connectors: (_, args, ctx) => [
       ...ctx.services.connectors.list(

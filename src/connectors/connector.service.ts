@@ -3,7 +3,7 @@ import { AUTH_TYPES, type AuthType } from './connector.types';
 import type { Catalog } from './catalog';
 import type { CatalogEntry } from './catalog.types';
 import { BadRequestError, NotFoundError } from '../shared/errors';
-import { mayUseConnector, type Caller } from '../owners/owner.service';
+import { mayUseConnector, type Caller } from '../shared/caller';
 
 export interface ConnectorFilter {
   authType?: AuthType;

@@ -1,6 +1,6 @@
 import { createEventsLoader, type EventsLoader } from '../audit/audit.loader';
 import type { Services } from '../container';
-import type { Caller } from '../owners/owner.service';
+import type { Caller } from '../shared/caller';
 
 /** Batching loaders of one request, made on first use (most operations need none). */
 export class RequestLoaders {

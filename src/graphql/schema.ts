@@ -8,6 +8,7 @@ import { connectionResolvers } from '../connections/connection.resolvers';
 import { connectorResolvers } from '../connectors/connector.resolvers';
 import { sessionResolvers } from '../sessions/session.resolvers';
 import { webhookResolvers } from '../webhooks/webhook.resolvers';
+import { enumValues } from './enum-values';
 import type { Resolvers } from './generated/resolvers';
 
 export const SCHEMA_DIR = path.resolve(__dirname, '../../schema');
@@ -34,6 +35,8 @@ const DateTime = new GraphQLScalarType({
 export const resolvers: Resolvers = {
   DateTime,
   JSONObject: JSONObjectResolver,
+  // The enums' domain values (OAUTH is `oauth`), the same map codegen.ts types the resolvers with.
+  ...enumValues,
   ...connectorResolvers,
   ...connectionResolvers,
   ...auditResolvers,

@@ -4,7 +4,7 @@
  * WWW-Authenticate), so a token's state cannot be probed.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Caller } from '../owners/owner.service';
+import type { Caller } from '../shared/caller';
 import { UnauthorizedError } from '../shared/errors';
 import { setActor } from '../shared/request-context';
 

@@ -6,7 +6,7 @@
  * own keys, so a session never receives what the owner key was given (and the other way round).
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import type { Caller } from '../owners/owner.service';
+import type { Caller } from '../shared/caller';
 import type { SecretCipher, SealContext } from '../shared/crypto/cipher';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';

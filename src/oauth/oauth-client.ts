@@ -4,10 +4,15 @@
  * call has a timeout and follows no redirects; a non-JSON or token-less answer is an error.
  */
 import * as oauth from 'oauth4webapi';
-import type { OAuthClientCredentials } from '../config';
 import type { OAuthSettings } from '../connectors/connector.types';
 
 export const TOKEN_ENDPOINT_TIMEOUT_MS = 10_000;
+
+/** The gateway's client at one provider (CONNECTOR_<SLUG>_CLIENT_ID/SECRET); never leaves the server. */
+export interface OAuthClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
 
 /** What a provider said or did wrong, in words safe to show the connection's owner. */
 export class OAuthProviderError extends Error {

@@ -7,22 +7,7 @@ import type { Clock } from '../shared/clock';
 import { displayPrefix, generateApiKey, hashApiKey, isWellFormedApiKey } from './api-key';
 import type { RevocableCache } from '../shared/cache/revocable-cache';
 import type { OwnerRepository } from './owner.repository';
-
-/** Who is calling: resolved from the Bearer token once per request, passed to every service call. */
-export interface Caller {
-  ownerId: string;
-  /** The API key; for a browser session, the key that created it. */
-  keyId: string;
-  /** Set when the caller is a browser session (`alm_sess_…`) rather than the owner's API key. */
-  sessionId?: string;
-  /** A browser session's connector restriction; null or absent: every connector. */
-  allowedConnectors?: string[] | null;
-}
-
-/** Whether the caller may see and use this connector (a browser session may be restricted). */
-export function mayUseConnector(caller: Caller, slug: string): boolean {
-  return !caller.allowedConnectors || caller.allowedConnectors.includes(slug);
-}
+import type { Caller } from '../shared/caller';
 
 export interface CreatedKey {
   ownerId: string;

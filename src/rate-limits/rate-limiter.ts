@@ -14,7 +14,7 @@
  * statement).
  */
 import ipaddr from 'ipaddr.js';
-import type { Caller } from '../owners/owner.service';
+import type { Caller } from '../shared/caller';
 import type { Clock } from '../shared/clock';
 import type { RateLimitRepository } from './rate-limit.repository';
 

@@ -1,4 +1,7 @@
 /**
+ * runtime/ is the door of the agent runtime: the service that runs the owners' agents and asks the
+ * gateway for their connections' live credentials. It has nothing to do with the Node.js runtime.
+ *
  * `/internal/v1`: the agent runtime's door. Authenticated by RUNTIME_TOKEN alone (compared in
  * constant time); owners' API keys get 401 here, and without RUNTIME_TOKEN everyone does.
  */

@@ -4,7 +4,7 @@
  * revoke them; a session cannot mint another.
  */
 import type { ConnectorService } from '../connectors/connector.service';
-import type { Caller } from '../owners/owner.service';
+import type { Caller } from '../shared/caller';
 import type { Clock } from '../shared/clock';
 import {
   BadRequestError,

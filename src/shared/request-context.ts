@@ -7,7 +7,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Who acts: an owner's API key, a browser session, the agent runtime, a browser at an OAuth door, or the gateway itself. */
-export type ActorType = 'api_key' | 'session' | 'runtime' | 'browser' | 'gateway';
+export const ACTOR_TYPES = ['api_key', 'session', 'runtime', 'browser', 'gateway'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
 
 export interface Actor {
   type: ActorType;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { OwnerRepository } from '../owners/owner.repository';
-import type { Caller } from '../owners/owner.service';
+import type { Caller } from '../shared/caller';
 import type { Clock } from '../shared/clock';
 import { resealEach, type ResealOutcome } from '../shared/crypto/reseal';
 import { BadRequestError, ConflictError, NotFoundError, UnauthorizedError } from '../shared/errors';

@@ -3,7 +3,7 @@
  * bad value.
  */
 import path from 'node:path';
-import { ConfigError, loadConfig, slugToEnvName } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config';
 
 const KEY = Buffer.alloc(32, 9).toString('base64');
 const OTHER_KEY = Buffer.alloc(32, 10).toString('base64');
@@ -176,16 +176,5 @@ describe('loadConfig', () => {
     });
     expect([...config.oauthClients.keys()].sort()).toEqual(['GITHUB', 'GOOGLE_DRIVE']);
     expect(config.oauthClients.get('GOOGLE_DRIVE')).toEqual({ clientId: 'gd-id', clientSecret: 'gd-secret' });
-  });
-});
-
-describe('slugToEnvName', () => {
-  it.each([
-    ['google-drive', 'GOOGLE_DRIVE'],
-    ['github', 'GITHUB'],
-    ['microsoft-teams', 'MICROSOFT_TEAMS'],
-    ['a.b-c9', 'A_B_C9'],
-  ])('spells %s as %s', (slug, env) => {
-    expect(slugToEnvName(slug)).toBe(env);
   });
 });

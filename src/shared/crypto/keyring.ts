@@ -6,10 +6,36 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseKey, type Config } from '../../config';
+import { ConfigError } from '../config-error';
 import { SecretCipher } from './cipher';
 
 export const GENERATED_KEY_FILE = 'encryption.key';
+
+/** The settings the key comes from (config.ts passes them down). */
+export interface KeySettings {
+  /** 32-byte key that seals new secrets; undefined only in embedded, non-production mode. */
+  encryptionKey: Buffer | undefined;
+  encryptionKeysPrevious: Buffer[];
+  /** Where a generated key is kept when encryptionKey is undefined. */
+  dataDir: string;
+}
+
+/** What a key must be: the message completes "<VARIABLE>: " (it never echoes the value). */
+export const KEY_RULE = 'must be 32 bytes encoded as base64 (generate one with `openssl rand -base64 32`)';
+
+/** Decodes a base64 32-byte key; strict, so a truncated or hex key is refused rather than misused. */
+export function decodeKey(raw: string): Buffer | undefined {
+  const key = Buffer.from(raw, 'base64');
+  const canonical = key.toString('base64');
+  return key.length === 32 && canonical.replace(/=+$/, '') === raw.replace(/=+$/, '') ? key : undefined;
+}
+
+/** decodeKey for one named setting: a ConfigError that names it. */
+export function parseKey(name: string, raw: string): Buffer {
+  const key = decodeKey(raw);
+  if (key === undefined) throw new ConfigError(name, KEY_RULE);
+  return key;
+}
 
 export interface KeyResolution {
   cipher: SecretCipher;
@@ -17,7 +43,7 @@ export interface KeyResolution {
   generatedKeyPath?: string;
 }
 
-export function resolveCipher(config: Config): KeyResolution {
+export function resolveCipher(config: KeySettings): KeyResolution {
   if (config.encryptionKey) {
     return { cipher: new SecretCipher(config.encryptionKey, config.encryptionKeysPrevious) };
   }
