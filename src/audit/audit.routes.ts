@@ -5,7 +5,7 @@ import { callerOf } from '../http/auth.middleware';
 import { pathParam, queryInt, queryString } from '../http/params';
 import { toAuditEventView } from './audit.serializer';
 
-export function auditRoutes(services: Services): Router {
+export function auditRoutes(services: Pick<Services, 'audit'>): Router {
   const router = Router();
   router.get('/connections/:id/events', async (req, res) => {
     const page = await services.audit.listOfConnection(callerOf(res), pathParam(req, 'id'), {

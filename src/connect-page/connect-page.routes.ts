@@ -8,7 +8,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import express, { Router, type RequestHandler, type Response } from 'express';
-import type { Services } from '../container';
 import { queryString } from '../http/params';
 import type { Caller } from '../shared/caller';
 import { BadRequestError } from '../shared/errors';
@@ -26,7 +25,12 @@ import {
   serializeNextCookie,
   switchCsrfToken,
 } from './connect-cookie';
-import { ConnectPageService, type ConnectAction, type ConnectPageView } from './connect-page.service';
+import {
+  ConnectPageService,
+  type ConnectAction,
+  type ConnectPageServices,
+  type ConnectPageView,
+} from './connect-page.service';
 import { renderConnectPage, renderSwitchPage } from './connect-page.render';
 
 export interface ConnectPageOptions {
@@ -54,7 +58,7 @@ function contentSecurityPolicy(items: ConnectPageView['items'], nonce: string, s
   ].join('; ');
 }
 
-export function connectPageRoutes(services: Services, options: ConnectPageOptions): Router {
+export function connectPageRoutes(services: ConnectPageServices, options: ConnectPageOptions): Router {
   const router = Router();
   const page = new ConnectPageService(services);
   const form = express.urlencoded({ extended: false, limit: options.bodyLimitBytes, parameterLimit: 100 });

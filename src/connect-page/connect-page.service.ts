@@ -6,6 +6,7 @@
  */
 import type { Services } from '../container';
 import type { CatalogEntry } from '../connectors/catalog.types';
+import type { OAuthStart } from '../connections/connection.service';
 import type { ConnectionRecord } from '../connections/connection.types';
 import { ConnectDto } from '../connections/dto/connect.dto';
 import { SubmitCredentialsDto } from '../connections/dto/submit-credentials.dto';
@@ -22,6 +23,12 @@ export interface ConnectItem {
   /** The owner's live connection to this connector, if any. */
   connection: ConnectionRecord | null;
 }
+
+/** The services the connect page uses, and no others. */
+export type ConnectPageServices = Pick<
+  Services,
+  'connections' | 'connectors' | 'handshakes' | 'owners' | 'sessions'
+>;
 
 export interface ConnectOutcomeNotice {
   ok: boolean;
@@ -67,7 +74,7 @@ const LINK_INVALID =
   'This connect link has expired or is not valid. Go back to the app and open the connect page again.';
 
 export class ConnectPageService {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly services: ConnectPageServices) {}
 
   /** The caller of a session token, and when it ends; 401 when the token is not a live session. */
   async openSession(token: string | undefined): Promise<{ caller: Caller; expiresAt: Date }> {
@@ -130,22 +137,17 @@ export class ConnectPageService {
    * the confirmation the bare `oauthUrl` asks for, so the browser goes straight to the provider.
    */
   async startOAuth(caller: Caller, form: Record<string, unknown>): Promise<ConnectAction> {
-    let connectionId = '';
+    let started: OAuthStart | undefined;
     const outcome = await this.attempt(form, {}, async (slug) => {
-      this.requireAuthType(slug, 'oauth');
-      const outcome = await this.services.connections.connect(caller, {
+      started = await this.services.connections.startOAuth(caller, {
         connectorSlug: slug,
         returnTo: CONNECT_PATH,
       });
-      connectionId = outcome.connection.id;
-      return (
-        outcome.oauthUrl ??
-        (await this.services.connections.reauthorize(caller, outcome.connection.id, CONNECT_PATH)).oauthUrl
-      );
+      return started.handshake.url;
     });
-    if (outcome.kind !== 'redirect') return outcome;
-    const ticket = new URL(outcome.location).searchParams.get('ticket') ?? '';
-    return { kind: 'provider', opened: await this.services.handshakes.open(connectionId, ticket) };
+    if (outcome.kind !== 'redirect' || !started) return outcome;
+    const { connection, handshake } = started;
+    return { kind: 'provider', opened: await this.services.handshakes.open(connection.id, handshake.ticket) };
   }
 
   /** Connects a connector that needs no credentials. */
@@ -172,10 +174,8 @@ export class ConnectPageService {
         .map((key) => [key, credentials[key] as string]),
     );
     return this.attempt(form, values, async (slug) => {
-      this.requireAuthType(slug, 'api_key');
       const input = await validateInput(SubmitCredentialsDto, { credentials });
-      const { connection } = await this.services.connections.connect(caller, { connectorSlug: slug });
-      const connected = await this.services.connections.submitCredentials(caller, connection.id, input);
+      const connected = await this.services.connections.connectWithCredentials(caller, slug, input);
       return this.outcomeUrl(connected.id);
     });
   }

@@ -26,7 +26,7 @@ const SUBMIT_CREDENTIALS = '/connections/:id/credentials';
  */
 export const idempotentConnectionRoutes: readonly string[] = [CONNECT, SUBMIT_CREDENTIALS];
 
-export function connectionRoutes(services: Services): Router {
+export function connectionRoutes(services: Pick<Services, 'connections'>): Router {
   const router = Router();
   const { connections } = services;
 

@@ -8,7 +8,7 @@ import type { ConnectorService } from '../connectors/connector.service';
 import { clientVariables } from '../connectors/client-variables';
 import { SLUG_PATTERN } from '../connectors/connector.validation';
 import type { CatalogEntry } from '../connectors/catalog.types';
-import type { HandshakeService } from '../oauth/handshake.service';
+import type { HandshakeService, HandshakeTicket } from '../oauth/handshake.service';
 import type { ProviderRevocation } from '../oauth/provider-revocation';
 import type { Clock } from '../shared/clock';
 import { resealEach, type ResealOutcome } from '../shared/crypto/reseal';
@@ -51,6 +51,15 @@ export interface ConnectOutcome {
 export interface ReauthorizeOutcome {
   connection: Connection;
   oauthUrl: string;
+  /** The handshake's ticket (what `oauthUrl` carries), for a door that opens it at once. */
+  ticket: string;
+}
+
+/** An OAuth connection with a fresh handshake, ready to open (startOAuth). */
+export interface OAuthStart {
+  connection: Connection;
+  created: boolean;
+  handshake: HandshakeTicket;
 }
 
 export interface RevokeOutcome {
@@ -110,6 +119,48 @@ export class ConnectionService {
   }
 
   async connect(caller: Caller, input: ConnectDto): Promise<ConnectOutcome> {
+    const { handshake, ...outcome } = await this.connectOrReuse(caller, input);
+    return { ...outcome, oauthUrl: handshake?.url ?? null };
+  }
+
+  /**
+   * "Connect with OAuth", for the doors that send a browser on at once (`/oauth/start`, the connect
+   * page): the connector must take OAuth; the caller's connection is created or reused, and gets a
+   * fresh handshake even when already connected (starting means connecting again).
+   */
+  async startOAuth(caller: Caller, input: ConnectDto): Promise<OAuthStart> {
+    const connector = this.connectors.find(input.connectorSlug);
+    if (connector && connector.authType !== 'oauth') {
+      throw new BadRequestError(
+        `OAuth not supported: connector "${connector.slug}" is ${connector.authType}.`,
+      );
+    }
+    const { connection, created, handshake } = await this.connectOrReuse(caller, input);
+    if (handshake) return { connection, created, handshake };
+    const again = await this.reauthorize(caller, connection.id, input.returnTo);
+    return { connection, created, handshake: { ticket: again.ticket, url: again.oauthUrl } };
+  }
+
+  /** "Connect with credentials" in one step (the connect page's form): create or reuse, then submit. */
+  async connectWithCredentials(
+    caller: Caller,
+    connectorSlug: string,
+    input: SubmitCredentialsDto,
+  ): Promise<Connection> {
+    const connector = this.connectors.find(connectorSlug);
+    if (connector && connector.authType !== 'api_key') {
+      throw new BadRequestError(
+        `Credentials not supported: connector "${connector.slug}" is ${connector.authType}.`,
+      );
+    }
+    const { connection } = await this.connectOrReuse(caller, { connectorSlug });
+    return this.submitCredentials(caller, connection.id, input);
+  }
+
+  private async connectOrReuse(
+    caller: Caller,
+    input: ConnectDto,
+  ): Promise<Omit<ConnectOutcome, 'oauthUrl'> & { handshake: HandshakeTicket | null }> {
     if (!mayUseConnector(caller, input.connectorSlug)) {
       throw new BadRequestError(`Connector "${input.connectorSlug}" is not allowed for this session.`, [
         { field: 'connectorSlug', message: 'is not allowed for this session' },
@@ -137,7 +188,7 @@ export class ConnectionService {
     return {
       connection,
       created,
-      oauthUrl:
+      handshake:
         connection.authType === 'oauth' && connection.status !== 'connected'
           ? await this.handshakes.begin(connection.id, returnTo)
           : null,
@@ -190,8 +241,11 @@ export class ConnectionService {
       );
     }
     this.requireUsable(this.connectors.forConnection(connection.connectorSlug, connection.authType));
-    const oauthUrl = await this.handshakes.begin(connection.id, this.handshakes.checkReturnTo(returnTo));
-    return { connection, oauthUrl };
+    const { ticket, url } = await this.handshakes.begin(
+      connection.id,
+      this.handshakes.checkReturnTo(returnTo),
+    );
+    return { connection, oauthUrl: url, ticket };
   }
 
   /**

@@ -6,7 +6,7 @@ import { pathParam, queryString } from '../http/params';
 import { toConnectorView } from './connector.serializer';
 import type { AuthType } from './connector.types';
 
-export function connectorRoutes(services: Services): Router {
+export function connectorRoutes(services: Pick<Services, 'connectors'>): Router {
   const router = Router();
 
   router.get('/connectors', (req, res) => {

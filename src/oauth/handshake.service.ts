@@ -7,7 +7,6 @@
  * anything changes; one claim per flow; the code exchanged with no database transaction open).
  * Every step lives in the database, so any instance can finish what another began.
  */
-import { createHmac } from 'node:crypto';
 import type { Catalog } from '../connectors/catalog';
 import type { Connection } from '../connections/connection.entity';
 import type { ConnectionRepository } from '../connections/connection.repository';
@@ -23,6 +22,7 @@ import { HANDSHAKE_TTL_MS } from './handshake.constants';
 import { OAuthProviderError, type OAuthClient, type ProviderEndpoints } from './oauth-client';
 import type { OAuthFlow } from './oauth-flow.entity';
 import type { OAuthFlowRepository } from './oauth-flow.repository';
+import { checkProof, confirmFormValue, type Confirmation, type ConfirmProof } from './confirmation';
 import type { ProviderRevocation } from './provider-revocation';
 import { checkReturnTo } from './return-to';
 
@@ -33,33 +33,17 @@ export interface HandshakeSettings {
   returnUrlAllowlist: readonly string[];
 }
 
+/** A handshake begun: its ticket, and the `oauthUrl` a browser opens. */
+export interface HandshakeTicket {
+  ticket: string;
+  url: string;
+}
+
 /** What opening a ticket URL yields: where to send the browser, and the cookie to set. */
 export interface OpenedHandshake {
   flowId: string;
   authorizationUrl: string;
   bindingValue: string;
-}
-
-/** The confirmation page of a ticket URL: what it names, and this browser's proof values. */
-export interface Confirmation {
-  flowId: string;
-  connectionId: string;
-  connectorName: string;
-  /** The owner the account will be connected to (the name given to `keys create --owner`). */
-  ownerName: string;
-  /** Origin of the provider's authorization endpoint (the page's form ends there). */
-  providerOrigin: string;
-  /** The cookie value binding this browser to the page (set it again: it may be new). */
-  cookieValue: string;
-  /** The form's anti-forgery field, derived from the cookie value. */
-  formValue: string;
-  expiresAt: Date;
-}
-
-/** What the confirmation page's form carries back. */
-export interface ConfirmProof {
-  cookieValue: string | undefined;
-  formValue: unknown;
 }
 
 export type CallbackOutcome =
@@ -104,8 +88,11 @@ export class HandshakeService {
       : null;
   }
 
-  /** Starts a new handshake for the connection (ending earlier ones) and returns its `oauthUrl`. */
-  async begin(connectionId: string, returnTo: string | null = null): Promise<string> {
+  /**
+   * Starts a new handshake for the connection (ending earlier ones): its ticket, and the `oauthUrl`
+   * that carries it (the doors that open it at once take the ticket, not the URL apart).
+   */
+  async begin(connectionId: string, returnTo: string | null = null): Promise<HandshakeTicket> {
     const ticket = randomToken();
     const now = this.clock.now();
     await this.flows.replaceFlowOfConnection({
@@ -115,7 +102,10 @@ export class HandshakeService {
       createdAt: now,
       expiresAt: new Date(now.getTime() + HANDSHAKE_TTL_MS),
     });
-    return `${this.settings.publicUrl}/api/v1/connections/${connectionId}/oauth?ticket=${ticket}`;
+    return {
+      ticket,
+      url: `${this.settings.publicUrl}/api/v1/connections/${connectionId}/oauth?ticket=${ticket}`,
+    };
   }
 
   /** Deletes handshakes that ended more than a day ago (kept that long to answer replays clearly). */
@@ -165,7 +155,7 @@ export class HandshakeService {
     proof: ConfirmProof,
   ): Promise<OpenedHandshake> {
     const { flow, connection, endpoints } = await this.unusedTicket(connectionId, ticket);
-    return this.openFlow(flow, connection, endpoints, this.checkProof(flow, proof));
+    return this.openFlow(flow, connection, endpoints, checkProof(flow, proof, this.notThisBrowser()));
   }
 
   /** The confirmation page's Cancel (same proof as Continue): the ticket dies, nothing else changes. */
@@ -175,7 +165,9 @@ export class HandshakeService {
     proof: ConfirmProof,
   ): Promise<{ flowId: string; connectorName: string }> {
     const { flow, connection } = await this.unusedTicket(connectionId, ticket);
-    if (!(await this.flows.cancel(flow.id, this.checkProof(flow, proof), this.clock.now()))) {
+    if (
+      !(await this.flows.cancel(flow.id, checkProof(flow, proof, this.notThisBrowser()), this.clock.now()))
+    ) {
       await this.unusedTicket(connectionId, undefined, flow.id);
       throw this.notThisBrowser();
     }
@@ -226,23 +218,6 @@ export class HandshakeService {
       codeVerifier,
     });
     return { flowId: flow.id, authorizationUrl, bindingValue };
-  }
-
-  /** The confirm hash of a flow when the proof is this page's, in this browser; else 403. */
-  private checkProof(flow: OAuthFlow, proof: ConfirmProof): string {
-    const { cookieValue, formValue } = proof;
-    const confirmHash = cookieValue === undefined ? undefined : sha256Hex(cookieValue);
-    if (
-      cookieValue === undefined ||
-      typeof formValue !== 'string' ||
-      formValue === '' ||
-      flow.confirmHash === null ||
-      !safeEqual(confirmHash!, flow.confirmHash) ||
-      !safeEqual(formValue, confirmFormValue(cookieValue, flow.id))
-    ) {
-      throw this.notThisBrowser();
-    }
-    return confirmHash!;
   }
 
   private notThisBrowser(): ForbiddenError {
@@ -402,13 +377,4 @@ export class HandshakeService {
     }
     return { settings: connector.oauth, client };
   }
-}
-
-/**
- * The confirmation form's anti-forgery field: an HMAC keyed by the page's cookie value, so the
- * page (which another site may get to see) never reveals the cookie, and no other browser's
- * cookie matches it.
- */
-function confirmFormValue(cookieValue: string, flowId: string): string {
-  return createHmac('sha256', cookieValue).update(`alm-oauth-confirm:${flowId}`).digest('base64url');
 }

@@ -33,11 +33,6 @@ function browserPage(res: Response): void {
   res.setHeader('Referrer-Policy', 'no-referrer');
 }
 
-/** The ticket of an `oauthUrl` this gateway handed out. */
-function ticketOf(oauthUrl: string): string {
-  return new URL(oauthUrl).searchParams.get('ticket') ?? '';
-}
-
 function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json';
 }
@@ -71,7 +66,7 @@ function returnUrl(outcome: CallbackOutcome): string | null {
 }
 
 export function oauthRoutes(
-  services: Services,
+  services: Pick<Services, 'connections' | 'handshakes' | 'owners' | 'sessions'>,
   options: {
     secureCookies: boolean;
     json: RequestHandler;
@@ -113,8 +108,8 @@ export function oauthRoutes(
       await runMiddleware(auth, req, res);
       const caller = callerOf(res);
       if (ticket === undefined) {
-        const { oauthUrl } = await services.connections.reauthorize(caller, id, queryString(req, 'returnTo'));
-        redirectToProvider(res, await services.handshakes.open(id, ticketOf(oauthUrl)));
+        const begun = await services.connections.reauthorize(caller, id, queryString(req, 'returnTo'));
+        redirectToProvider(res, await services.handshakes.open(id, begun.ticket));
       } else {
         await services.connections.get(caller, id); // 404 unless it is the caller's own
         redirectToProvider(res, await services.handshakes.open(id, ticket));
@@ -233,24 +228,13 @@ export function oauthRoutes(
       if (value !== undefined) params[key] = value;
     }
     const input = await validateInput(ConnectDto, params);
-    const connector = services.connectors.find(input.connectorSlug);
-    if (connector && connector.authType !== 'oauth') {
-      throw new BadRequestError(
-        `OAuth not supported: connector "${connector.slug}" is ${connector.authType}.`,
-      );
-    }
-    const caller = callerOf(res);
-    const outcome = await services.connections.connect(caller, input);
-    // An already connected connection gets a fresh handshake too: opening start means "connect again".
-    const oauthUrl =
-      outcome.oauthUrl ??
-      (await services.connections.reauthorize(caller, outcome.connection.id, input.returnTo)).oauthUrl;
+    const { connection, handshake } = await services.connections.startOAuth(callerOf(res), input);
     if (wantsJson(req)) {
-      // Contract §3: 200 whether the connection was created or reused (POST says which by 201/200).
-      res.json({ connection: toConnectionView(outcome.connection), oauthUrl });
+      // 200 whether the connection was created or reused (POST says which by 201/200).
+      res.json({ connection: toConnectionView(connection), oauthUrl: handshake.url });
       return;
     }
-    redirectToProvider(res, await services.handshakes.open(outcome.connection.id, ticketOf(oauthUrl)));
+    redirectToProvider(res, await services.handshakes.open(connection.id, handshake.ticket));
   });
 
   return router;

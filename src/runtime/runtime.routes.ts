@@ -26,7 +26,7 @@ function requireRuntime(runtimeToken: string | undefined): RequestHandler {
   };
 }
 
-export function runtimeRoutes(services: Services, runtimeToken: string | undefined): Router {
+export function runtimeRoutes(services: Pick<Services, 'runtime'>, runtimeToken: string | undefined): Router {
   const router = Router();
   router.use(requireRuntime(runtimeToken));
   router.get('/connections/:id/credentials', async (req, res) => {

@@ -7,7 +7,7 @@ import { validateInput } from '../shared/validation';
 import { CreateSessionDto } from './dto/create-session.dto';
 import { toSessionView } from './session.serializer';
 
-export function sessionRoutes(services: Services): Router {
+export function sessionRoutes(services: Pick<Services, 'sessions'>): Router {
   const router = Router();
 
   router.post('/sessions', async (req, res) => {

@@ -7,7 +7,7 @@ import { validateInput } from '../shared/validation';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
 import { toDeliveryView, toWebhookView } from './webhook.serializer';
 
-export function webhookRoutes(services: Services): Router {
+export function webhookRoutes(services: Pick<Services, 'webhooks'>): Router {
   const router = Router();
   const { webhooks } = services;
 
