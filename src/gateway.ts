@@ -72,8 +72,18 @@ interface Job {
   stop(): Promise<void>;
 }
 
-export function createGateway(config: Config, overrides: GatewayOverrides & { serve: false }): Promise<GatewayCore>;
-export function createGateway(config: Config, overrides?: GatewayOverrides & { serve?: true }): Promise<Gateway>;
+/**
+ * Builds the gateway. With `serve: false` (the admin CLI) only the services over the database:
+ * no Apollo, no app, no job.
+ */
+export function createGateway(
+  config: Config,
+  overrides: GatewayOverrides & { serve: false },
+): Promise<GatewayCore>;
+export function createGateway(
+  config: Config,
+  overrides?: GatewayOverrides & { serve?: true },
+): Promise<Gateway>;
 export async function createGateway(
   config: Config,
   overrides: GatewayOverrides & { serve?: boolean } = {},
