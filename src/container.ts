@@ -1,6 +1,6 @@
 /**
- * Wires repositories and services once per process. main, the admin CLI and the tests build
- * the same graph, so what the tests exercise is what runs.
+ * Wires repositories and services once per process. createGateway (gateway.ts) calls it for
+ * main, the admin CLI and the tests alike, so what the tests exercise is what runs.
  */
 import type { DataSource } from './db/data-source';
 import type { Catalog } from './connectors/catalog';

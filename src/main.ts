@@ -5,58 +5,22 @@
 import { startupConfig } from './db/embedded-prestart';
 import 'reflect-metadata';
 import http from 'node:http';
-import { buildApp } from './app';
 import { ConfigError } from './config';
-import { CatalogFileError, loadCatalog } from './connectors/catalog.loader';
+import { CatalogFileError } from './connectors/catalog.loader';
 import { ConnectorDefinitionError } from './connectors/connector.validation';
-import { createServices } from './container';
-import { openGatewayDatabase } from './db/database';
-import { startGraphQL } from './graphql/server';
-import { RefreshScheduler } from './oauth/refresh-scheduler';
 import { DataDirLockedError } from './db/embedded';
-import { systemClock } from './shared/clock';
-import { resolveCipher } from './shared/crypto/keyring';
-import { createLogger } from './shared/logger';
+import { createGateway } from './gateway';
 
 /** Start-up errors whose message is the whole story: print it, no stack. */
 const EXPLAINED = [ConfigError, CatalogFileError, ConnectorDefinitionError, DataDirLockedError];
 
 async function main(): Promise<void> {
   const config = startupConfig();
-  const logger = createLogger(config.logLevel);
-  const { cipher, generatedKeyPath } = resolveCipher(config);
-  if (generatedKeyPath) {
-    logger.warn(
-      { path: generatedKeyPath },
-      'ENCRYPTION_KEY is not set: using a key generated in DATA_DIR. Back it up with the data, and set ENCRYPTION_KEY in production.',
-    );
-  }
-  const catalog = loadCatalog({ connectorsFile: config.connectorsFile, oauthClients: config.oauthClients });
-  // Apollo needs no database: it starts while the database opens (the embedded one boots in its thread).
-  const [database, graphql] = await Promise.all([openGatewayDatabase(config), startGraphQL(config, logger)]);
-  const services = createServices({
-    dataSource: database.dataSource,
-    preparedStatements: !database.embedded,
-    catalog,
-    cipher,
-    clock: systemClock,
-    logger,
-    config,
-  });
-  const built = await buildApp({ config, services, logger, isReady: database.isReady, graphql });
-  await services.invalidations.start();
-  await services.webhookWorker.start();
-  services.auditRetention.start();
+  const gateway = await createGateway(config);
+  const { logger, database } = gateway;
+  await gateway.start();
 
-  const refresher = new RefreshScheduler(
-    services.tokens,
-    services.handshakes,
-    config.tokenRefreshIntervalSeconds * 1000,
-    logger,
-  );
-  refresher.start();
-
-  const server = http.createServer(built.app);
+  const server = http.createServer(gateway.app);
   // Explicit bounds so slow or idle clients cannot hold sockets open
   // (docs/security.md#resource-limits-per-owner).
   server.requestTimeout = 30_000;
@@ -93,14 +57,7 @@ async function main(): Promise<void> {
     clearInterval(sweeper);
     clearTimeout(deadline);
     logger.debug('http server closed');
-    await refresher.stop();
-    await services.invalidations.stop();
-    await services.webhookWorker.stop();
-    await services.auditRetention.stop();
-    await services.providerRevocation.settle();
-    await built.stop();
-    logger.debug('graphql stopped');
-    await database.close();
+    await gateway.stop();
     logger.info('stopped');
     process.exit(0);
   };

@@ -24,12 +24,9 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
-import { loadCatalog } from '../connectors/catalog.loader';
-import { createServices, type Services } from '../container';
-import { openGatewayDatabase } from '../db/database';
+import type { Services } from '../container';
 import { DataDirLockedError } from '../db/embedded';
-import { systemClock } from '../shared/clock';
-import { resolveCipher } from '../shared/crypto/keyring';
+import { createGateway } from '../gateway';
 import { AppError } from '../shared/errors';
 import { validateInput } from '../shared/validation';
 import { CreateWebhookDto } from '../webhooks/dto/create-webhook.dto';
@@ -136,30 +133,25 @@ async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const { cipher } = resolveCipher(config);
-  const catalog = loadCatalog({ connectorsFile: config.connectorsFile, oauthClients: config.oauthClients });
-  // Beside a running gateway on the embedded engine, through that gateway's engine.
-  const database = await openGatewayDatabase(
+  // Services only (no app, no jobs); beside a running gateway on the embedded engine, through
+  // that gateway's engine.
+  const gateway = await createGateway(
     { ...config, databasePoolSize: 2 },
-    'connections-gateway-admin',
-    { reachRunning: true },
-  );
-  try {
-    const services = createServices({
-      dataSource: database.dataSource,
+    {
+      serve: false,
+      applicationName: 'connections-gateway-admin',
+      reachRunning: true,
       preparedStatements: false,
-      catalog,
-      cipher,
-      clock: systemClock,
       // stdout carries exactly one JSON object; logs go to stderr.
       logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2)),
-      config,
-    });
-    const result = await command(services);
+    },
+  );
+  try {
+    const result = await command(gateway.services);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   } finally {
-    await database.close();
+    await gateway.stop();
   }
 }
 

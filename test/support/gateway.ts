@@ -1,6 +1,6 @@
 /**
- * Starts a real gateway for a test file: the same buildApp and services as `npm start`, on the
- * run's database, listening on a loopback port. Log lines are captured so tests can prove that
+ * Starts a real gateway for a test file: the same createGateway as `npm start`, on the run's
+ * database, listening on a loopback port. Log lines are captured so tests can prove that
  * no secret reaches them.
  */
 import 'reflect-metadata';
@@ -8,13 +8,10 @@ import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { buildApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
-import { loadCatalog } from '../../src/connectors/catalog.loader';
-import { createServices, type Services } from '../../src/container';
-import { openGatewayDatabase } from '../../src/db/database';
-import { systemClock, type Clock } from '../../src/shared/clock';
-import { resolveCipher } from '../../src/shared/crypto/keyring';
+import type { Services } from '../../src/container';
+import { createGateway } from '../../src/gateway';
+import type { Clock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { TEST_ENCRYPTION_KEY, testDatabaseUrl } from './env';
 
@@ -73,32 +70,25 @@ export async function startGateway(
       callback();
     },
   });
-  const logger = createLogger(config.logLevel, sink);
-  const { cipher } = resolveCipher(config);
-  const catalog = loadCatalog({ connectorsFile: config.connectorsFile, oauthClients: config.oauthClients });
-  const database = await openGatewayDatabase(config);
   const webhookOwners = new Set<string>();
-  const services = createServices({
-    dataSource: database.dataSource,
+  const gateway = await createGateway(config, {
+    logger: createLogger(config.logLevel, sink),
     // The embedded run serves this URL from one shared backend too (see db/hot-queries.ts).
     preparedStatements: process.env.TEST_DATABASE_KIND === 'postgres',
-    catalog,
-    cipher,
-    clock: options.clock ?? systemClock,
-    logger,
-    config,
+    clock: options.clock,
     providerTimeoutMs: options.providerTimeoutMs,
     webhookOwnerScope: webhookOwners,
+    // The suites share one database: the jobs that would act on other files' rows stay off.
+    jobs: { webhookWorker: options.webhookWorker ?? false, auditRetention: false, tokenRefresh: false },
   });
-  const built = await buildApp({ config, services, logger, isReady: database.isReady });
-  await services.invalidations.start();
-  if (options.webhookWorker) await services.webhookWorker.start();
-  server.on('request', built.app);
+  const { services } = gateway;
+  await gateway.start();
+  server.on('request', gateway.app);
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     config,
     services,
-    dataSource: database.dataSource,
+    dataSource: gateway.database.dataSource,
     logs,
     webhookOwners,
     async newOwner(prefix = 'owner') {
@@ -110,10 +100,7 @@ export async function startGateway(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await built.stop();
-      await services.invalidations.stop();
-      await services.webhookWorker.stop();
-      await database.close();
+      await gateway.stop();
     },
   };
 }

@@ -1,13 +1,21 @@
 /**
  * Nothing reaches up: config.ts reads the environment and passes settings down, so no feature
  * and nothing in shared/ imports it. Only the places that assemble the gateway do (main, the
- * admin CLI, app, container, the database opener and the GraphQL server's start).
+ * admin CLI, gateway.ts, app, container, the database opener and the GraphQL server's start).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
 const SRC = path.resolve(__dirname, '../../src');
-const ASSEMBLY = [/^main\.ts$/, /^app\.ts$/, /^container\.ts$/, /^cli\//, /^db\//, /^graphql\/server\.ts$/];
+const ASSEMBLY = [
+  /^main\.ts$/,
+  /^gateway\.ts$/,
+  /^app\.ts$/,
+  /^container\.ts$/,
+  /^cli\//,
+  /^db\//,
+  /^graphql\/server\.ts$/,
+];
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
