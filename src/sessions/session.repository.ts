@@ -1,6 +1,6 @@
 /** Browser sessions in PostgreSQL. TypeORM stays in here. */
 import type { DataSource } from 'typeorm';
-import { inTransaction } from '../db/transaction';
+import { inTransaction, lockKey } from '../db/transaction';
 import { BrowserSession } from './browser-session.entity';
 
 export interface NewBrowserSession {
@@ -30,12 +30,13 @@ export class SessionRepository {
 
   /**
    * Inserts the session unless its owner already holds `limit` live ones (neither revoked nor
-   * expired, their key not revoked); null then. The owner's row is locked while counting, so
-   * concurrent creates of one owner take turns and never pass the limit together.
+   * expired, their key not revoked); null then. The count and the insert run under the owner's
+   * lock (lockKey, as webhook endpoints do), so concurrent creates take turns and never pass the
+   * limit together.
    */
   insertWithinLimit(session: NewBrowserSession, limit: number): Promise<BrowserSession | null> {
     return inTransaction(this.dataSource, async (tx) => {
-      await tx.query('SELECT id FROM owners WHERE id = $1 FOR UPDATE', [session.ownerId]);
+      await lockKey(tx, 'browser_sessions', session.ownerId);
       const rows: { live: number }[] = await tx.query(
         `SELECT count(*)::int AS live
            FROM browser_sessions s
