@@ -11,7 +11,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { callerOf } from '../http/auth.middleware';
 import { RateLimitedError } from '../shared/errors';
-import type { RateLimiter, RateLimitVerdict } from './rate-limiter';
+import type { RateLimiter, RateLimitTarget, RateLimitVerdict } from './rate-limiter';
 
 function answer(
   res: Response,
@@ -29,6 +29,23 @@ function answer(
   next(refusal(verdict.resetSeconds));
 }
 
+/** Spends `points` of `target`'s budget: from memory when it can, else after a lease; then answers. */
+function spend(
+  limiter: RateLimiter,
+  target: RateLimitTarget,
+  points: number,
+  res: Response,
+  next: NextFunction,
+  refusal?: (retryAfterSeconds: number) => RateLimitedError,
+): void {
+  const decided = limiter.tryLocal(target, points);
+  if (decided) {
+    answer(res, decided, next, refusal);
+    return;
+  }
+  limiter.charge(target, points).then((verdict) => answer(res, verdict, next, refusal), next);
+}
+
 /** `pointsOf` prices a request (1 by default; GraphQL passes its operation's cost). */
 export function rateLimit(
   limiter: RateLimiter,
@@ -40,13 +57,7 @@ export function rateLimit(
       next();
       return;
     }
-    const points = pointsOf(req);
-    const decided = limiter.tryLocal(target, points);
-    if (decided) {
-      answer(res, decided, next);
-      return;
-    }
-    limiter.charge(target, points).then((verdict) => answer(res, verdict, next), next);
+    spend(limiter, target, pointsOf(req), res, next);
   };
 }
 
@@ -70,12 +81,7 @@ export function addressRateLimit(limiter: RateLimiter): RequestHandler {
         `Too many requests from this address; try again in ${seconds} seconds.`,
       );
     };
-    const decided = limiter.tryLocal(target, 1);
-    if (decided) {
-      answer(res, decided, next, refusal);
-      return;
-    }
-    limiter.charge(target, 1).then((verdict) => answer(res, verdict, next, refusal), next);
+    spend(limiter, target, 1, res, next, refusal);
   };
 }
 
