@@ -1,14 +1,21 @@
 /**
- * Builds the catalog once at start: the built-in connectors, then CONNECTORS_FILE's entries,
- * which add connectors or replace the built-in one with the same slug. Any problem stops the
- * start with the file, entry and field named.
+ * Builds the catalog once at start: the built-in connectors (one YAML file each under
+ * src/connectors/catalog/), then CONNECTORS_FILE's entries (JSON or YAML: one definition or an
+ * array), which add connectors or replace the built-in one with the same slug. Every entry passes
+ * the same checks (connector.validation.ts); any problem stops the start with the file, entry and
+ * field named.
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
 import type { OAuthClientCredentials } from '../oauth/oauth-client';
-import { builtinConnectors, Catalog } from './catalog';
+import { Catalog } from './catalog';
 import { slugToEnvName } from './client-variables';
 import { checkConnectorDefinition, ConnectorDefinitionError } from './connector.validation';
 import type { ConnectorDefinition } from './connector.types';
+
+/** The built-in catalog's directory; dist/ mirrors src/ (the build copies the YAML files). */
+export const BUILTIN_CATALOG_DIR = path.join(__dirname, 'catalog');
 
 export class CatalogFileError extends Error {
   constructor(file: string, problem: string) {
@@ -17,23 +24,37 @@ export class CatalogFileError extends Error {
   }
 }
 
+/** Parses a definitions file: JSON when it looks like JSON, YAML otherwise. */
+function parseDefinitionsText(text: string, file: string, fail: (problem: string) => never): unknown {
+  const json = file.endsWith('.json') || /^\s*[[{]/.test(text);
+  try {
+    if (json) return JSON.parse(text);
+    const doc = YAML.parseDocument(text, { uniqueKeys: true });
+    if (doc.errors.length > 0) throw doc.errors[0];
+    return doc.toJS({ maxAliasCount: 0 });
+  } catch (err) {
+    fail(`is not valid ${json ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+  }
+}
+
+function readText(file: string, fail: (problem: string) => never): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    fail(`cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
 export function readConnectorsFile(file: string): ConnectorDefinition[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new CatalogFileError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new CatalogFileError(file, `is not valid JSON: ${(err as Error).message}`);
-  }
-  if (!Array.isArray(parsed))
-    throw new CatalogFileError(file, 'must hold a JSON array of connector definitions');
+  const fail = (problem: string): never => {
+    throw new CatalogFileError(file, problem);
+  };
+  const parsed = parseDefinitionsText(readText(file, fail), file, fail);
+  const entries = Array.isArray(parsed) ? parsed : [parsed];
+  if (!Array.isArray(parsed) && (parsed === null || typeof parsed !== 'object'))
+    fail('must hold a connector definition or an array of them');
   const seen = new Set<string>();
-  return parsed.map((raw, index) => {
+  return entries.map((raw, index) => {
     try {
       const definition = checkConnectorDefinition(raw, `#${index}`);
       if (seen.has(definition.slug)) {
@@ -52,6 +73,31 @@ export function readConnectorsFile(file: string): ConnectorDefinition[] {
   });
 }
 
+/** The built-in definitions as written (unchecked), each with the file it came from. */
+export function readBuiltinDefinitions(dir = BUILTIN_CATALOG_DIR): Array<{ file: string; raw: unknown }> {
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort()
+    .map((name) => {
+      const file = path.join(dir, name);
+      const fail = (problem: string): never => {
+        throw new Error(`built-in connector ${name}: ${problem}`);
+      };
+      return { file: name, raw: parseDefinitionsText(readText(file, fail), file, fail) };
+    });
+}
+
+/** The built-in catalog, checked: a bad edit fails the tests and the start, never a user. */
+export function builtinConnectors(dir = BUILTIN_CATALOG_DIR): ConnectorDefinition[] {
+  return readBuiltinDefinitions(dir).map(({ file, raw }) => {
+    const definition = checkConnectorDefinition(raw, `built-in ${file}`);
+    if (`${definition.slug}.yaml` !== file)
+      throw new ConnectorDefinitionError(`built-in ${file}`, 'slug', 'must be the file name');
+    return definition;
+  });
+}
+
 export interface CatalogSources {
   connectorsFile?: string;
   /** OAuth client credentials keyed by the slug's env spelling (client-variables.ts). */
@@ -60,11 +106,7 @@ export interface CatalogSources {
 
 export function loadCatalog(sources: CatalogSources): Catalog {
   const bySlug = new Map<string, ConnectorDefinition>();
-  builtinConnectors.forEach((raw, index) => {
-    // Built-ins pass the same checks as an operator's file: a bad edit fails the tests, not a user.
-    const definition = checkConnectorDefinition(raw, `built-in #${index}`);
-    bySlug.set(definition.slug, definition);
-  });
+  for (const definition of builtinConnectors()) bySlug.set(definition.slug, definition);
   if (sources.connectorsFile) {
     for (const definition of readConnectorsFile(sources.connectorsFile))
       bySlug.set(definition.slug, definition);

@@ -5,19 +5,6 @@
 import type { OAuthClientCredentials } from '../oauth/oauth-client';
 import type { CatalogEntry } from './catalog.types';
 import type { ConnectorDefinition } from './connector.types';
-import { apiKeyConnectors } from './builtin/api-key-connectors';
-import { oauthAppConnectors } from './builtin/oauth-app-connectors';
-import { oauthConnectors } from './builtin/oauth-connectors';
-import { oauthSuiteConnectors } from './builtin/oauth-suite-connectors';
-import { otherConnectors } from './builtin/other-connectors';
-
-export const builtinConnectors: readonly ConnectorDefinition[] = [
-  ...oauthSuiteConnectors,
-  ...oauthConnectors,
-  ...oauthAppConnectors,
-  ...apiKeyConnectors,
-  ...otherConnectors,
-];
 
 export class Catalog {
   private readonly entries: readonly CatalogEntry[];

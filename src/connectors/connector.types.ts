@@ -52,6 +52,59 @@ export interface OAuthSettings {
   revokeReplacedGrant?: boolean;
 }
 
+/**
+ * One per-connection input that is not secret (a tenant, a region, a host): asked for when a
+ * connection is made, kept on the connection's record, and usable in URL templates.
+ */
+export interface ConfigField {
+  key: string;
+  label: string;
+  required: boolean;
+  description?: string;
+  /** A regular expression (RE2 syntax, without slashes) the whole value must match. */
+  pattern?: string;
+  /** The only values allowed. */
+  enum?: string[];
+  /** A value shown as a hint in forms, and used to check the definition's URL templates. */
+  example?: string;
+  /**
+   * Filled from this member of the OAuth token response after the code exchange (Salesforce's
+   * `instance_url`) rather than asked for; it must still match `pattern`.
+   */
+  fromTokenResponse?: string;
+}
+
+/**
+ * How to call the provider's API with a connection's credentials. Values are templates:
+ * `${config.<key>}`, `${credentials.<key>}` and (OAuth) `${accessToken}`.
+ */
+export interface ApiSettings {
+  baseUrl: string;
+  /** Headers sent on every call. An OAuth connector without them sends `Authorization: Bearer ${accessToken}`. */
+  headers?: Record<string, string>;
+  /** Query parameters added to every call. */
+  query?: Record<string, string>;
+  /** HTTP Basic authentication (RFC 7617) from these two templates. */
+  basicAuth?: { username: string; password: string };
+}
+
+export const VERIFY_METHODS = ['GET', 'POST', 'HEAD'] as const;
+
+/** The call that tells whether credentials work, made through `api`. */
+export interface VerifySettings {
+  method: (typeof VERIFY_METHODS)[number];
+  /** Appended to `api.baseUrl` (or to `baseUrl` here, when the check lives elsewhere). */
+  path: string;
+  /** A JSON pointer (RFC 6901) into the answer naming the account the credentials belong to. */
+  account?: string;
+  /** Extra headers of this call only (not secret: no templates of credentials). */
+  headers?: Record<string, string>;
+  /** A JSON body for a POST check. */
+  body?: unknown;
+  /** Another base URL for this call only (a template like `api.baseUrl`). */
+  baseUrl?: string;
+}
+
 /** A connector definition as written in the built-in catalog or in CONNECTORS_FILE. */
 export interface ConnectorDefinition {
   slug: string;
@@ -60,7 +113,12 @@ export interface ConnectorDefinition {
   authType: AuthType;
   availability: Availability;
   availabilityReason?: string;
+  /** Lowercase words that group connectors in a catalog (`crm`, `support`, `dev-tools`). */
+  categories?: string[];
   tools: ConnectorTool[];
   credentialFields?: CredentialField[];
+  connectionConfig?: ConfigField[];
   oauth?: OAuthSettings;
+  api?: ApiSettings;
+  verify?: VerifySettings;
 }

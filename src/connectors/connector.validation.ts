@@ -1,15 +1,20 @@
 /**
  * Checks one connector definition (built-in or from CONNECTORS_FILE) and names the entry and
  * field of the first problem, so an operator's typo stops the start with a precise message.
+ *
+ * The shape is the JSON Schema in schema/connector-definition.schema.json (ajv, draft 2020-12),
+ * the same document GET /api/v1/connector-definition.schema.json serves. What a schema cannot say
+ * is checked here: placeholders name fields the definition has, config fields used in a URL have
+ * a pattern or an enum, keys and tool names are unique, patterns run in the linear-time engine,
+ * and every URL template resolves to a URL with its fields' example values.
  */
-import {
-  AUTH_TYPES,
-  type ConnectorDefinition,
-  type CredentialField,
-  type OAuthSettings,
-} from './connector.types';
-import { compileLinearPattern } from '../shared/linear-pattern';
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type { ConnectorDefinition } from './connector.types';
+import { compileLinearPattern, matchesLinearPattern } from '../shared/linear-pattern';
 import { isPlainObject } from '../shared/validation';
+import { placeholdersOf, PLACEHOLDER_SYNTAX, fillTemplate, type TemplateValues } from './templates';
 
 export class ConnectorDefinitionError extends Error {
   constructor(
@@ -23,241 +28,288 @@ export class ConnectorDefinitionError extends Error {
 }
 
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const TOOL_NAME = /^[a-z][a-z0-9_]{0,63}$/;
-const FIELD_KEY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
-const AVAILABILITY = /^[a-z][a-z_]{0,31}$/;
-/** Parameters the gateway sets itself on every authorization request. */
-const RESERVED_AUTH_PARAMS = new Set([
-  'response_type',
-  'client_id',
-  'redirect_uri',
-  'state',
-  'scope',
-  'code_challenge',
-  'code_challenge_method',
-]);
-const RESERVED_TOKEN_PARAMS = new Set([
-  'grant_type',
-  'code',
-  'redirect_uri',
-  'code_verifier',
-  'client_id',
-  'client_secret',
-  'refresh_token',
-]);
 
-const TOP_FIELDS = new Set([
-  'slug',
-  'name',
-  'description',
-  'authType',
-  'availability',
-  'availabilityReason',
-  'tools',
-  'credentialFields',
-  'oauth',
-]);
-const OAUTH_FIELDS = new Set([
-  'authorizationUrl',
-  'tokenUrl',
-  'scopes',
-  'scopeSeparator',
-  'revocationUrl',
-  'issuer',
-  'authorizationParams',
-  'tokenParams',
-  'clientAuth',
-  'pkce',
-  'revokeReplacedGrant',
-]);
-const FIELD_FIELDS = new Set(['key', 'label', 'required', 'secret', 'description', 'pattern']);
+/** Where the schema lives; dist/ mirrors src/, so the same relative path works from either. */
+export const DEFINITION_SCHEMA_FILE = path.resolve(
+  __dirname,
+  '../../schema/connector-definition.schema.json',
+);
 
-class Checker {
-  constructor(private readonly entry: string) {}
+let compiled: ValidateFunction | undefined;
+let schemaText: string | undefined;
 
-  fail(field: string, problem: string): never {
-    throw new ConnectorDefinitionError(this.entry, field, problem);
-  }
-
-  object(value: unknown, field: string, allowed: Set<string>): Record<string, unknown> {
-    if (!isPlainObject(value)) this.fail(field, 'must be an object');
-    for (const key of Object.keys(value)) {
-      if (!allowed.has(key)) this.fail(field ? `${field}.${key}` : key, 'is not a known field');
-    }
-    return value;
-  }
-
-  text(value: unknown, field: string, max: number, pattern?: RegExp): string {
-    if (typeof value !== 'string' || value.trim() === '') this.fail(field, 'must be a non-empty string');
-    if (value.length > max) this.fail(field, `must be at most ${max} characters`);
-    if (pattern && !pattern.test(value)) this.fail(field, `must match ${String(pattern)}`);
-    return value;
-  }
-
-  optionalText(value: unknown, field: string, max: number): string | undefined {
-    return value === undefined ? undefined : this.text(value, field, max);
-  }
-
-  bool(value: unknown, field: string): boolean {
-    if (typeof value !== 'boolean') this.fail(field, 'must be true or false');
-    return value;
-  }
-
-  url(value: unknown, field: string): string {
-    const text = this.text(value, field, 2048);
-    let url: URL;
-    try {
-      url = new URL(text);
-    } catch {
-      this.fail(field, 'must be an absolute URL');
-    }
-    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-    // Plain http only to this machine (a local test provider); tokens never cross a network unencrypted.
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-      this.fail(field, 'must be an https URL (http is accepted only for localhost)');
-    }
-    if (url.hash) this.fail(field, 'must not have a fragment');
-    return text;
-  }
-
-  params(value: unknown, field: string, reserved: Set<string>): Record<string, string> | undefined {
-    if (value === undefined) return undefined;
-    if (!isPlainObject(value)) this.fail(field, 'must be an object of string values');
-    const out: Record<string, string> = {};
-    for (const [key, param] of Object.entries(value)) {
-      if (reserved.has(key))
-        this.fail(`${field}.${key}`, 'is set by the gateway itself and cannot be overridden');
-      if (typeof param !== 'string') this.fail(`${field}.${key}`, 'must be a string');
-      out[key] = param;
-    }
-    return out;
-  }
+/** The schema document as served (read once). */
+export function definitionSchemaText(): string {
+  schemaText ??= fs.readFileSync(DEFINITION_SCHEMA_FILE, 'utf8');
+  return schemaText;
 }
 
-function checkOAuth(c: Checker, raw: unknown): OAuthSettings {
-  const o = c.object(raw, 'oauth', OAUTH_FIELDS);
-  if (!Array.isArray(o.scopes)) c.fail('oauth.scopes', 'must be an array of strings');
-  const scopes = o.scopes.map((scope, i) => c.text(scope, `oauth.scopes[${i}]`, 512, /^\S+$/));
-  const clientAuth = o.clientAuth;
-  if (
-    clientAuth !== undefined &&
-    clientAuth !== 'client_secret_basic' &&
-    clientAuth !== 'client_secret_post'
-  ) {
-    c.fail('oauth.clientAuth', 'must be "client_secret_basic" or "client_secret_post"');
+function definitionValidator(): ValidateFunction {
+  if (!compiled) {
+    const schema = JSON.parse(definitionSchemaText()) as { $id: string };
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+    ajv.addSchema(schema);
+    compiled = ajv.getSchema(`${schema.$id}#/$defs/definition`);
+    if (!compiled) throw new Error('connector-definition.schema.json has no $defs/definition');
   }
-  const settings: OAuthSettings = {
-    authorizationUrl: c.url(o.authorizationUrl, 'oauth.authorizationUrl'),
-    tokenUrl: c.url(o.tokenUrl, 'oauth.tokenUrl'),
-    scopes,
-  };
-  if (o.scopeSeparator !== undefined) {
-    if (
-      typeof o.scopeSeparator !== 'string' ||
-      o.scopeSeparator.length === 0 ||
-      o.scopeSeparator.length > 3
-    ) {
-      c.fail('oauth.scopeSeparator', 'must be a string of 1 to 3 characters');
-    }
-    settings.scopeSeparator = o.scopeSeparator;
-  }
-  if (o.revocationUrl !== undefined) settings.revocationUrl = c.url(o.revocationUrl, 'oauth.revocationUrl');
-  if (o.issuer !== undefined) settings.issuer = c.url(o.issuer, 'oauth.issuer');
-  const authorizationParams = c.params(
-    o.authorizationParams,
-    'oauth.authorizationParams',
-    RESERVED_AUTH_PARAMS,
-  );
-  if (authorizationParams) settings.authorizationParams = authorizationParams;
-  const tokenParams = c.params(o.tokenParams, 'oauth.tokenParams', RESERVED_TOKEN_PARAMS);
-  if (tokenParams) settings.tokenParams = tokenParams;
-  if (clientAuth !== undefined) settings.clientAuth = clientAuth;
-  if (o.pkce !== undefined) settings.pkce = c.bool(o.pkce, 'oauth.pkce');
-  if (o.revokeReplacedGrant !== undefined)
-    settings.revokeReplacedGrant = c.bool(o.revokeReplacedGrant, 'oauth.revokeReplacedGrant');
-  return settings;
+  return compiled;
 }
 
-function checkCredentialFields(c: Checker, raw: unknown): CredentialField[] {
-  if (!Array.isArray(raw) || raw.length === 0) c.fail('credentialFields', 'must be a non-empty array');
-  const seen = new Set<string>();
-  return raw.map((item, i) => {
-    const at = `credentialFields[${i}]`;
-    const f = c.object(item, at, FIELD_FIELDS);
-    const key = c.text(f.key, `${at}.key`, 64, FIELD_KEY);
-    if (seen.has(key)) c.fail(`${at}.key`, `repeats "${key}"`);
-    seen.add(key);
-    const field: CredentialField = {
-      key,
-      label: c.text(f.label, `${at}.label`, 100),
-      required: c.bool(f.required, `${at}.required`),
-      secret: c.bool(f.secret, `${at}.secret`),
-    };
-    const description = c.optionalText(f.description, `${at}.description`, 500);
-    if (description !== undefined) field.description = description;
-    if (f.pattern !== undefined) {
-      const pattern = c.text(f.pattern, `${at}.pattern`, 500);
-      try {
-        new RegExp(pattern, 'u');
-      } catch {
-        c.fail(`${at}.pattern`, 'is not a valid regular expression');
+/** `/tools/0/name` → `tools[0].name`. */
+function fieldOf(instancePath: string, child?: string): string {
+  const parts = instancePath.split('/').slice(1);
+  if (child !== undefined) parts.push(child);
+  let out = '';
+  for (const part of parts) {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(key)) out += `[${key}]`;
+    else out += out === '' ? key : `.${key}`;
+  }
+  return out;
+}
+
+/** The schema's conditional rules, in words. */
+const CONDITIONAL_RULES: Array<{ at: string; field: string; problem: string }> = [
+  {
+    at: '/allOf/0/then',
+    field: 'availabilityReason',
+    problem: 'is only for connectors that are not available',
+  },
+  { at: '/allOf/0/else', field: 'availabilityReason', problem: 'is required when not available' },
+  { at: '/allOf/1/then', field: 'oauth', problem: 'is required for oauth connectors' },
+  { at: '/allOf/1/else', field: 'oauth', problem: 'is only for oauth connectors' },
+  { at: '/allOf/2/then', field: 'credentialFields', problem: 'is required for api_key connectors' },
+  { at: '/allOf/2/else', field: 'credentialFields', problem: 'is only for api_key connectors' },
+  { at: '/allOf/3/then', field: 'api', problem: 'is required when the connector has verify' },
+];
+
+function describe(error: ErrorObject): { field: string; problem: string } {
+  const rule = CONDITIONAL_RULES.find((r) => error.schemaPath.startsWith(`#${r.at}/`));
+  if (rule && error.instancePath === '') return { field: rule.field, problem: rule.problem };
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return {
+        field: fieldOf(error.instancePath, String(params.additionalProperty)),
+        problem: 'is not a known field',
+      };
+    case 'required':
+      return { field: fieldOf(error.instancePath, String(params.missingProperty)), problem: 'is required' };
+    case 'propertyNames':
+    case 'not':
+      if (params.propertyName !== undefined || error.schemaPath.includes('propertyNames')) {
+        const name = String(params.propertyName ?? '');
+        const reserved = /Params$/.test(error.instancePath);
+        return {
+          field: fieldOf(error.instancePath, name || undefined),
+          problem: reserved
+            ? 'is set by the gateway itself and cannot be overridden'
+            : 'is not an allowed name',
+        };
       }
-      // Values are checked in a linear-time engine (shared/linear-pattern.ts), which has no
-      // backreferences or lookaround: a pattern that needs them cannot be honoured.
-      try {
-        compileLinearPattern(pattern);
-      } catch (err) {
-        c.fail(
-          `${at}.pattern`,
-          'uses a feature the linear-time pattern engine (RE2 syntax) cannot run, such as a ' +
-            `backreference or lookaround: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-      field.pattern = pattern;
-    }
-    return field;
-  });
+      break;
+    case 'enum':
+      return {
+        field: fieldOf(error.instancePath),
+        problem: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
+    case 'pattern':
+      return { field: fieldOf(error.instancePath), problem: `must match ${String(params.pattern)}` };
+    case 'type':
+      return { field: fieldOf(error.instancePath), problem: `must be ${String(params.type)}` };
+    default:
+      break;
+  }
+  return { field: fieldOf(error.instancePath) || '(definition)', problem: error.message ?? 'is not valid' };
 }
 
 /** Validates `raw` as a connector definition; `where` names it in errors (e.g. `#3 "acme"`). */
 export function checkConnectorDefinition(raw: unknown, where: string): ConnectorDefinition {
   const slugHint = isPlainObject(raw) && typeof raw.slug === 'string' ? ` "${raw.slug}"` : '';
-  const c: Checker = new Checker(`${where}${slugHint}`);
-  const d = c.object(raw, '', TOP_FIELDS);
-  const slug = c.text(d.slug, 'slug', 63, SLUG_PATTERN);
-  const authType = d.authType;
-  if (typeof authType !== 'string' || !(AUTH_TYPES as readonly string[]).includes(authType)) {
-    c.fail('authType', `must be one of ${AUTH_TYPES.join(', ')}`);
-  }
-  const availability = c.text(d.availability, 'availability', 32, AVAILABILITY);
-  const rawTools: unknown = d.tools;
-  if (!Array.isArray(rawTools)) c.fail('tools', 'must be an array');
-  const toolNames = new Set<string>();
-  const tools = rawTools.map((tool: unknown, i: number) => {
-    const t = c.object(tool, `tools[${i}]`, new Set(['name', 'description']));
-    const name = c.text(t.name, `tools[${i}].name`, 64, TOOL_NAME);
-    if (toolNames.has(name)) c.fail(`tools[${i}].name`, `repeats "${name}"`);
-    toolNames.add(name);
-    return { name, description: c.text(t.description, `tools[${i}].description`, 500) };
-  });
-
-  const definition: ConnectorDefinition = {
-    slug,
-    name: c.text(d.name, 'name', 100),
-    description: c.text(d.description, 'description', 500),
-    authType: authType as ConnectorDefinition['authType'],
-    availability: availability as ConnectorDefinition['availability'],
-    tools,
+  const entry = `${where}${slugHint}`;
+  const fail = (field: string, problem: string): never => {
+    throw new ConnectorDefinitionError(entry, field, problem);
   };
-  if (availability === 'available') {
-    if (d.availabilityReason !== undefined)
-      c.fail('availabilityReason', 'is only for connectors that are not available');
-  } else {
-    definition.availabilityReason = c.text(d.availabilityReason, 'availabilityReason', 500);
+  if (!isPlainObject(raw)) fail('(definition)', 'must be an object');
+  const validate = definitionValidator();
+  if (!validate(raw)) {
+    // All errors are collected, then the most telling one is named: a field's own problem before
+    // a conditional rule of the whole definition (whose `if` may have failed because of it), and
+    // the propertyNames error that names the property before its summary.
+    const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
+    const conditional = (e: ErrorObject) => e.instancePath === '' && /^#\/allOf\//.test(e.schemaPath);
+    const best =
+      errors.find((e) => (e.params as { propertyName?: string }).propertyName !== undefined) ??
+      errors.find((e) => !conditional(e)) ??
+      errors[0]!;
+    const { field, problem } = describe(best);
+    fail(field, problem);
   }
-  if (authType === 'api_key') definition.credentialFields = checkCredentialFields(c, d.credentialFields);
-  else if (d.credentialFields !== undefined) c.fail('credentialFields', 'is only for api_key connectors');
-  if (authType === 'oauth') definition.oauth = checkOAuth(c, d.oauth);
-  else if (d.oauth !== undefined) c.fail('oauth', 'is only for oauth connectors');
+  // A deep copy made in this realm (definitions are plain JSON data).
+  const definition = JSON.parse(JSON.stringify(raw)) as ConnectorDefinition;
+  crossFieldChecks(definition, fail);
   return definition;
+}
+
+type Fail = (field: string, problem: string) => never;
+
+function checkPattern(pattern: string, field: string, fail: Fail): void {
+  try {
+    new RegExp(pattern, 'u');
+  } catch {
+    fail(field, 'is not a valid regular expression');
+  }
+  // Values are checked in a linear-time engine (shared/linear-pattern.ts), which has no
+  // backreferences or lookaround: a pattern that needs them cannot be honoured.
+  try {
+    compileLinearPattern(pattern);
+  } catch (err) {
+    fail(
+      field,
+      'uses a feature the linear-time pattern engine (RE2 syntax) cannot run, such as a ' +
+        `backreference or lookaround: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
+function unique<T>(items: readonly T[], key: (item: T) => string, field: (i: number) => string, fail: Fail) {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    if (seen.has(k)) fail(field(i), `repeats "${k}"`);
+    seen.add(k);
+  });
+}
+
+/** One template of the definition: where it is, and which placeholder kinds it may use. */
+interface TemplateSite {
+  field: string;
+  text: string;
+  url: boolean;
+  allow: { config: boolean; credentials: boolean; accessToken: boolean };
+}
+
+function templateSites(d: ConnectorDefinition): TemplateSite[] {
+  const configOnly = { config: true, credentials: false, accessToken: false };
+  const secrets = {
+    config: true,
+    credentials: d.authType === 'api_key',
+    accessToken: d.authType === 'oauth',
+  };
+  const sites: TemplateSite[] = [];
+  const add = (field: string, text: string | undefined, url: boolean, allow = configOnly) => {
+    if (text !== undefined) sites.push({ field, text, url, allow });
+  };
+  if (d.oauth) {
+    add('oauth.authorizationUrl', d.oauth.authorizationUrl, true);
+    add('oauth.tokenUrl', d.oauth.tokenUrl, true);
+    add('oauth.revocationUrl', d.oauth.revocationUrl, true);
+  }
+  if (d.api) {
+    add('api.baseUrl', d.api.baseUrl, true);
+    for (const [name, value] of Object.entries(d.api.headers ?? {}))
+      add(`api.headers.${name}`, value, false, secrets);
+    for (const [name, value] of Object.entries(d.api.query ?? {}))
+      add(`api.query.${name}`, value, false, secrets);
+    if (d.api.basicAuth) {
+      add('api.basicAuth.username', d.api.basicAuth.username, false, secrets);
+      add('api.basicAuth.password', d.api.basicAuth.password, false, secrets);
+    }
+  }
+  if (d.verify) {
+    add('verify.baseUrl', d.verify.baseUrl, true);
+    add('verify.path', d.verify.path, true);
+    for (const [name, value] of Object.entries(d.verify.headers ?? {}))
+      add(`verify.headers.${name}`, value, false);
+  }
+  return sites;
+}
+
+function crossFieldChecks(d: ConnectorDefinition, fail: Fail): void {
+  unique(
+    d.tools,
+    (t) => t.name,
+    (i) => `tools[${i}].name`,
+    fail,
+  );
+  const credentialFields = d.credentialFields ?? [];
+  const configFields = d.connectionConfig ?? [];
+  unique(
+    credentialFields,
+    (f) => f.key,
+    (i) => `credentialFields[${i}].key`,
+    fail,
+  );
+  unique(
+    configFields,
+    (f) => f.key,
+    (i) => `connectionConfig[${i}].key`,
+    fail,
+  );
+  credentialFields.forEach((f, i) => {
+    if (f.pattern !== undefined) checkPattern(f.pattern, `credentialFields[${i}].pattern`, fail);
+  });
+  configFields.forEach((f, i) => {
+    const at = `connectionConfig[${i}]`;
+    if (f.pattern !== undefined) checkPattern(f.pattern, `${at}.pattern`, fail);
+    if (f.fromTokenResponse !== undefined && d.authType !== 'oauth')
+      fail(`${at}.fromTokenResponse`, 'is only for oauth connectors');
+    if (f.example !== undefined) {
+      if (f.pattern !== undefined && !matchesLinearPattern(f.pattern, f.example))
+        fail(`${at}.example`, "does not match the field's pattern");
+      if (f.enum !== undefined && !f.enum.includes(f.example))
+        fail(`${at}.example`, "is not one of the field's enum values");
+    }
+    if (f.enum !== undefined && f.pattern !== undefined) {
+      f.enum.forEach((value, j) => {
+        if (!matchesLinearPattern(f.pattern!, value))
+          fail(`${at}.enum[${j}]`, "does not match the field's pattern");
+      });
+    }
+  });
+  const configByKey = new Map(configFields.map((f) => [f.key, f]));
+  const credentialKeys = new Set(credentialFields.map((f) => f.key));
+  const examples: TemplateValues = { config: {}, credentials: {}, accessToken: 'token' };
+  for (const f of configFields) examples.config[f.key] = f.example ?? f.enum?.[0] ?? 'example';
+  for (const f of credentialFields) examples.credentials[f.key] = 'secret';
+
+  for (const site of templateSites(d)) {
+    if (site.text.includes('${') && !PLACEHOLDER_SYNTAX.test(site.text))
+      fail(
+        site.field,
+        'has a placeholder that is not ${config.<key>}, ${credentials.<key>} or ${accessToken}',
+      );
+    for (const p of placeholdersOf(site.text)) {
+      if (p.kind === 'config') {
+        const field = configByKey.get(p.key);
+        if (!field) fail(site.field, `names \${config.${p.key}}, which is not a connectionConfig field`);
+        if (!site.allow.config) fail(site.field, 'cannot use config values');
+        if (site.url && field.pattern === undefined && field.enum === undefined)
+          fail(
+            `connectionConfig[${configFields.indexOf(field)}]`,
+            `is used in ${site.field}, so it needs a pattern or an enum`,
+          );
+        // A value only known after the code exchange cannot shape the exchange itself.
+        if (field.fromTokenResponse !== undefined && site.field.startsWith('oauth.'))
+          fail(site.field, `uses \${config.${p.key}}, which is filled only after the token exchange`);
+      } else if (p.kind === 'credentials') {
+        if (!site.allow.credentials) fail(site.field, 'cannot use credentials');
+        if (!credentialKeys.has(p.key))
+          fail(site.field, `names \${credentials.${p.key}}, which is not a credential field`);
+      } else if (!site.allow.accessToken) {
+        fail(site.field, 'cannot use ${accessToken}');
+      }
+    }
+    if (site.url && site.field !== 'verify.path') {
+      let url: URL;
+      try {
+        url = new URL(fillTemplate(site.text, examples));
+      } catch {
+        fail(site.field, "does not resolve to an absolute URL with the config fields' example values");
+      }
+      const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+        fail(site.field, 'must be an https URL (http is accepted only for localhost)');
+    }
+  }
 }

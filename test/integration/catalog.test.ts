@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { builtinConnectors } from '../../src/connectors/catalog';
+import { builtinConnectors as readBuiltins } from '../../src/connectors/catalog.loader';
+
+const builtinConnectors = readBuiltins();
 import { CatalogFileError, loadCatalog } from '../../src/connectors/catalog.loader';
 import { client } from '../support/http';
 import { startGateway, type TestGateway } from '../support/gateway';
@@ -326,8 +328,8 @@ describe('loadCatalog with a bad CONNECTORS_FILE', () => {
     expectFailure(path.join(tmp, 'missing.json'), 'cannot be read');
   });
 
-  it('stops on a file that is not an array', () => {
-    expectFailure(writeFile('object.json', acmeCrm), 'array');
+  it('stops on a file that holds neither a definition nor an array of them', () => {
+    expectFailure(writeFile('number.json', 42), 'connector definition or an array');
   });
 
   it('names the entry and field of a bad slug', () => {

@@ -3,7 +3,9 @@
  * same checks as an operator's CONNECTORS_FILE, and each broken rule stops with an error naming
  * entry and field.
  */
-import { builtinConnectors } from '../../src/connectors/catalog';
+import { builtinConnectors as readBuiltins } from '../../src/connectors/catalog.loader';
+
+const builtinConnectors = readBuiltins();
 import {
   checkConnectorDefinition,
   ConnectorDefinitionError,

@@ -3,7 +3,9 @@
  * POST /api/v1/connections/:id/credentials and the opaque list cursor.
  */
 import fc from 'fast-check';
-import { builtinConnectors } from '../../src/connectors/catalog';
+import { builtinConnectors as readBuiltins } from '../../src/connectors/catalog.loader';
+
+const builtinConnectors = readBuiltins();
 import type { CredentialField } from '../../src/connectors/connector.types';
 import { checkCredentials, MAX_CREDENTIAL_LENGTH } from '../../src/connections/credential-check';
 import { decodeCursor, encodeCursor } from '../../src/connections/cursor';

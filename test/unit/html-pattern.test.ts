@@ -5,7 +5,9 @@
  */
 import fc from 'fast-check';
 import { escapeClassesForVFlag, htmlPattern } from '../../src/connect-page/html-pattern';
-import { builtinConnectors } from '../../src/connectors/catalog';
+import { builtinConnectors as readBuiltins } from '../../src/connectors/catalog.loader';
+
+const builtinConnectors = readBuiltins();
 
 const patterns = builtinConnectors.flatMap((connector) =>
   (connector.credentialFields ?? []).flatMap((field) => (field.pattern ? [field.pattern] : [])),
