@@ -90,6 +90,14 @@ export interface Config {
   webhookAllowPrivateNetworks: boolean;
   /** Live webhook endpoints one owner may have (the next create is 409); 0 = no limit. */
   webhookEndpointsPerOwner: number;
+  /** Whether a provider host that a connection's config decides may be a private or local address. */
+  proxyAllowPrivateNetworks: boolean;
+  /** How long a credential check at the provider may take. */
+  verifyTimeoutMs: number;
+  /** How often each checkable connection is checked in the background; 0 turns the pass off. */
+  healthCheckIntervalSeconds: number;
+  /** How many background checks run at once (per instance). */
+  healthCheckConcurrency: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -250,6 +258,10 @@ const environment = z
     WEBHOOK_ALLOW_HTTP: flag.optional(),
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag.optional(),
     WEBHOOK_ENDPOINTS_PER_OWNER: wholeNumber(0, 100_000).default(20),
+    PROXY_ALLOW_PRIVATE_NETWORKS: flag.optional(),
+    VERIFY_TIMEOUT_MS: wholeNumber(100, 120_000).default(10_000),
+    HEALTH_CHECK_INTERVAL_SECONDS: wholeNumber(0, 30 * 86_400).default(21_600),
+    HEALTH_CHECK_CONCURRENCY: wholeNumber(1, 64).default(4),
   })
   .superRefine((env, ctx) => {
     if (env.ENCRYPTION_KEY !== undefined) return;
@@ -353,5 +365,9 @@ export function loadConfig(env: Env = process.env): Config {
     webhookAllowHttp: e.WEBHOOK_ALLOW_HTTP ?? !isProduction,
     webhookAllowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? !isProduction,
     webhookEndpointsPerOwner: e.WEBHOOK_ENDPOINTS_PER_OWNER,
+    proxyAllowPrivateNetworks: e.PROXY_ALLOW_PRIVATE_NETWORKS ?? !isProduction,
+    verifyTimeoutMs: e.VERIFY_TIMEOUT_MS,
+    healthCheckIntervalSeconds: e.HEALTH_CHECK_INTERVAL_SECONDS,
+    healthCheckConcurrency: e.HEALTH_CHECK_CONCURRENCY,
   };
 }

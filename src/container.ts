@@ -8,6 +8,8 @@ import { ConnectorService } from './connectors/connector.service';
 import { ConnectionRepository } from './connections/connection.repository';
 import { ConnectionSecrets } from './connections/connection-secrets';
 import { ConnectionService } from './connections/connection.service';
+import { CredentialVerifier } from './connections/credential-verification';
+import { ProviderApi } from './providers/provider-api';
 import { HandshakeService } from './oauth/handshake.service';
 import { OAuthClient } from './oauth/oauth-client';
 import { OAuthFlowRepository } from './oauth/oauth-flow.repository';
@@ -73,6 +75,10 @@ export interface ServiceDeps {
     | 'webhookAllowHttp'
     | 'webhookAllowPrivateNetworks'
     | 'webhookEndpointsPerOwner'
+    | 'proxyAllowPrivateNetworks'
+    | 'verifyTimeoutMs'
+    | 'healthCheckIntervalSeconds'
+    | 'healthCheckConcurrency'
     | 'rateLimitWindowSeconds'
     | 'rateLimitApiKeyPoints'
     | 'rateLimitSessionPoints'
@@ -169,6 +175,8 @@ export function createServices(deps: ServiceDeps): Services {
     deps.logger,
     metrics,
   );
+  const providerApi = new ProviderApi({ allowPrivateNetworks: deps.config.proxyAllowPrivateNetworks });
+  const verifier = new CredentialVerifier(providerApi, deps.config.verifyTimeoutMs);
   const connections = new ConnectionService(
     connectionRepository,
     connectors,
@@ -177,6 +185,8 @@ export function createServices(deps: ServiceDeps): Services {
     providerRevocation,
     deps.clock,
     deps.config.publicUrl,
+    verifier,
+    deps.config.proxyAllowPrivateNetworks,
   );
   const runtime = new RuntimeService(connectionRepository, secrets, tokens, journal, deps.clock, deps.logger);
   const audit = new AuditService(auditEvents, connections);

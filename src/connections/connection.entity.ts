@@ -29,6 +29,10 @@ import type { ConnectionStatus, LastError } from './connection.types';
 @Index('connections_owner_created_live_idx', ['ownerId', 'createdAt', 'id'], {
   where: '"deleted_at" IS NULL',
 })
+// The health check's pass: live connected or errored connections, least recently checked first.
+@Index('connections_health_due_idx', ['lastCheckedAt'], {
+  where: `"deleted_at" IS NULL AND "status" IN ('connected', 'error')`,
+})
 @Check('connections_status_check', `"status" IN ('pending', 'connected', 'expired', 'error', 'revoked')`)
 @Check('connections_auth_type_check', `"auth_type" IN ('oauth', 'api_key', 'none')`)
 export class Connection {
@@ -50,6 +54,10 @@ export class Connection {
 
   @Column({ type: 'text', nullable: true })
   label: string | null;
+
+  /** The connector's per-connection config values (never secret); `{}` when it has none. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  config: Record<string, string>;
 
   @Column({ type: 'text' })
   status: ConnectionStatus;
@@ -90,6 +98,14 @@ export class Connection {
    */
   @Column({ name: 'token_version', type: 'integer', default: 0 })
   tokenVersion: number;
+
+  /** When the credentials were last checked at the provider (null until then). */
+  @Column({ name: 'last_checked_at', type: 'timestamptz', precision: 3, nullable: true })
+  lastCheckedAt: Date | null;
+
+  /** The health check's cross-instance lock, like refreshLeaseUntil: one instance checks at a time. */
+  @Column({ name: 'check_lease_until', type: 'timestamptz', precision: 3, nullable: true })
+  checkLeaseUntil: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;

@@ -11,8 +11,8 @@ import type { AuditEventType } from '../audit/audit-event.types';
 
 /** The list's columns: everything a serializer shows, never the secret. */
 const RECORD_COLUMNS =
-  'id, owner_id, connector_slug, auth_type, label, status, last_error, token_expires_at, scopes, ' +
-  'account, last_refreshed_at, created_at, updated_at, connected_at, deleted_at';
+  'id, owner_id, connector_slug, auth_type, label, config, status, last_error, token_expires_at, ' +
+  'scopes, account, last_refreshed_at, last_checked_at, created_at, updated_at, connected_at, deleted_at';
 
 interface RecordRow {
   id: string;
@@ -20,12 +20,14 @@ interface RecordRow {
   connector_slug: string;
   auth_type: ConnectionRecord['authType'];
   label: string | null;
+  config: Record<string, string>;
   status: ConnectionStatus;
   last_error: LastError | null;
   token_expires_at: Date | null;
   scopes: string[] | null;
   account: string | null;
   last_refreshed_at: Date | null;
+  last_checked_at: Date | null;
   created_at: Date;
   updated_at: Date;
   connected_at: Date | null;
@@ -39,12 +41,14 @@ function toRecord(row: RecordRow): ConnectionRecord {
     connectorSlug: row.connector_slug,
     authType: row.auth_type,
     label: row.label,
+    config: row.config,
     status: row.status,
     lastError: row.last_error,
     tokenExpiresAt: row.token_expires_at,
     scopes: row.scopes,
     account: row.account,
     lastRefreshedAt: row.last_refreshed_at,
+    lastCheckedAt: row.last_checked_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     connectedAt: row.connected_at,
@@ -57,6 +61,7 @@ export interface NewConnection {
   connectorSlug: string;
   authType: AuthType;
   label: string | null;
+  config: Record<string, string>;
   status: ConnectionStatus;
   connectedAt: Date | null;
   createdAt: Date;
@@ -138,6 +143,11 @@ export class ConnectionRepository {
     throw new Error('could not insert or find the live connection');
   }
 
+  /** The owner's live connection to a connector, if any (one at most). */
+  findLiveOfOwnerBySlug(ownerId: string, connectorSlug: string): Promise<Connection | null> {
+    return this.repo.findOneBy({ ownerId, connectorSlug });
+  }
+
   findLiveOfOwner(ownerId: string, id: string): Promise<Connection | null> {
     // The soft-delete column makes TypeORM add "deleted_at IS NULL" to every find.
     return this.repo.findOneBy({ id, ownerId });
@@ -182,14 +192,53 @@ export class ConnectionRepository {
     return rows.map(toRecord);
   }
 
-  /** Stores a sealed secret on the owner's live connection and marks it connected. */
+  /**
+   * Stores a sealed secret on the owner's live connection and marks it connected. `checked`: the
+   * provider accepted the credentials just now (and named the account, when it did).
+   */
   async storeSecretAndConnect(
     ownerId: string,
     id: string,
     sealed: Sealed,
     now: Date,
+    checked?: { account: string | null },
   ): Promise<Connection | null> {
-    return (await this.markConnected({ id, ownerId }, { secret: sealed }, now))?.after ?? null;
+    const fields = checked ? { secret: sealed, account: checked.account, lastCheckedAt: now } : { secret: sealed };
+    return (await this.markConnected({ id, ownerId }, fields, now))?.after ?? null;
+  }
+
+  /**
+   * Replaces the config of the owner's live connection that is not connected yet (a repeat
+   * connect with other values). Null when the connection is gone or became connected meanwhile.
+   */
+  async replaceConfig(
+    ownerId: string,
+    id: string,
+    config: Record<string, string>,
+    now: Date,
+  ): Promise<Connection | null> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .update(Connection)
+      .set({ config, updatedAt: now })
+      .where('id = :id AND owner_id = :ownerId AND deleted_at IS NULL AND status <> :connected', {
+        id,
+        ownerId,
+        connected: 'connected',
+      })
+      .execute();
+    return result.affected ? this.repo.findOneBy({ id, ownerId }) : null;
+  }
+
+  /** Sets config values learnt from the provider (an OAuth token response) on a live connection. */
+  async mergeConfig(id: string, values: Record<string, string>): Promise<void> {
+    await this.repo
+      .createQueryBuilder()
+      .update(Connection)
+      .set({ config: () => `config || :values::jsonb` })
+      .where('id = :id AND deleted_at IS NULL')
+      .setParameters({ id, values: JSON.stringify(values) })
+      .execute();
   }
 
   /**
@@ -250,7 +299,7 @@ export class ConnectionRepository {
    */
   private async markConnected(
     where: FindOptionsWhere<Connection>,
-    fields: Pick<Partial<Connection>, 'secret' | 'tokenExpiresAt' | 'scopes' | 'account'>,
+    fields: Pick<Partial<Connection>, 'secret' | 'tokenExpiresAt' | 'scopes' | 'account' | 'lastCheckedAt'>,
     now: Date,
   ): Promise<{ before: Connection; after: Connection } | null> {
     return this.changeLive(where, (before) => ({

@@ -10,6 +10,8 @@ export interface ConnectionView {
   connectorSlug: string;
   authType: AuthType;
   label: string | null;
+  /** The connector's per-connection config values (never secret). */
+  config: Record<string, string>;
   status: ConnectionStatus;
   createdAt: string;
   updatedAt: string;
@@ -23,6 +25,8 @@ export interface ConnectionView {
   account: string | null;
   /** OAuth: when the token was last refreshed. */
   lastRefreshedAt: string | null;
+  /** When the credentials were last checked at the provider. */
+  lastCheckedAt: string | null;
 }
 
 export function toLastErrorView(lastError: LastError | null): LastError | null {
@@ -35,6 +39,7 @@ export function toConnectionView(connection: ConnectionRecord): ConnectionView {
     connectorSlug: connection.connectorSlug,
     authType: connection.authType,
     label: connection.label,
+    config: { ...connection.config },
     status: connection.status,
     createdAt: connection.createdAt.toISOString(),
     updatedAt: connection.updatedAt.toISOString(),
@@ -44,5 +49,6 @@ export function toConnectionView(connection: ConnectionRecord): ConnectionView {
     scopes: connection.scopes ? [...connection.scopes] : null,
     account: connection.account,
     lastRefreshedAt: connection.lastRefreshedAt ? connection.lastRefreshedAt.toISOString() : null,
+    lastCheckedAt: connection.lastCheckedAt ? connection.lastCheckedAt.toISOString() : null,
   };
 }

@@ -12,7 +12,7 @@ import type { HandshakeService, HandshakeTicket } from '../oauth/handshake.servi
 import type { ProviderRevocation } from '../oauth/provider-revocation';
 import type { Clock } from '../shared/clock';
 import { resealEach, type ResealOutcome } from '../shared/crypto/reseal';
-import { BadRequestError, NotFoundError } from '../shared/errors';
+import { BadRequestError, ConflictError, NotFoundError, ProviderUnavailableError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import { pageLimit, takePage, type PageSize } from '../shared/pagination';
 import type { Connection } from './connection.entity';
@@ -20,6 +20,8 @@ import type { ConnectionRepository } from './connection.repository';
 import type { ConnectionSecrets } from './connection-secrets';
 import { CONNECTION_STATUSES, type ConnectionRecord, type ConnectionStatus } from './connection.types';
 import { checkCredentials } from './credential-check';
+import { askedConfigFields, checkConfig, checkConfigUrls } from './config-check';
+import type { CredentialVerifier, VerifyOutcome } from './credential-verification';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { ConnectDto } from './dto/connect.dto';
 import type { SubmitCredentialsDto } from './dto/submit-credentials.dto';
@@ -76,6 +78,9 @@ export class ConnectionService {
     private readonly providerRevocation: ProviderRevocation,
     private readonly clock: Clock,
     private readonly publicUrl: string,
+    private readonly verifier: CredentialVerifier,
+    /** PROXY_ALLOW_PRIVATE_NETWORKS: whether config values may point a connector at private hosts. */
+    private readonly allowPrivateNetworks: boolean,
   ) {}
 
   async list(caller: Caller, input: ListConnectionsInput): Promise<ConnectionPage> {
@@ -146,6 +151,7 @@ export class ConnectionService {
     caller: Caller,
     connectorSlug: string,
     input: SubmitCredentialsDto,
+    config?: Record<string, unknown>,
   ): Promise<Connection> {
     const connector = this.connectors.find(connectorSlug);
     if (connector && connector.authType !== 'api_key') {
@@ -153,7 +159,10 @@ export class ConnectionService {
         `Credentials not supported: connector "${connector.slug}" is ${connector.authType}.`,
       );
     }
-    const { connection } = await this.connectOrReuse(caller, { connectorSlug });
+    const { connection } = await this.connectOrReuse(caller, {
+      connectorSlug,
+      ...(config !== undefined ? { config } : {}),
+    });
     return this.submitCredentials(caller, connection.id, input);
   }
 
@@ -176,15 +185,85 @@ export class ConnectionService {
     const returnTo = this.handshakes.checkReturnTo(input.returnTo);
     const now = this.clock.now();
     const connectsAtOnce = connector.authType === 'none';
-    const { connection, created } = await this.connections.insertLiveOrGetExisting({
+    const config = await this.configForConnect(caller, connector, input.config);
+    if (config === null) {
+      // No config given, and the caller already has a connection: it is reused as it is.
+      return this.reuse(caller, connector);
+    }
+    const inserted = await this.connections.insertLiveOrGetExisting({
       ownerId: caller.ownerId,
       connectorSlug: connector.slug,
       authType: connector.authType,
       label: input.label ?? null,
+      config,
       status: connectsAtOnce ? 'connected' : 'pending',
       connectedAt: connectsAtOnce ? now : null,
       createdAt: now,
     });
+    let { connection } = inserted;
+    const { created } = inserted;
+    if (!created && input.config !== undefined && !sameConfig(connector, connection.config, config)) {
+      connection = await this.replaceConfig(caller, connection, config);
+    }
+    return this.outcome(connection, created, returnTo);
+  }
+
+  /**
+   * The config a connect stores: the given one, checked; none given, the check of `{}` (a
+   * connector without required fields), or null when the caller already has a connection to
+   * reuse as it is (a repeat POST need not repeat the config).
+   */
+  private async configForConnect(
+    caller: Caller,
+    connector: CatalogEntry,
+    given: Record<string, unknown> | undefined,
+  ): Promise<Record<string, string> | null> {
+    if (given === undefined && askedConfigFields(connector).some((field) => field.required)) {
+      const existing = await this.connections.findLiveOfOwnerBySlug(caller.ownerId, connector.slug);
+      if (existing) return null;
+    }
+    const config = checkConfig(connector, given ?? {});
+    checkConfigUrls(connector, config, this.allowPrivateNetworks);
+    return config;
+  }
+
+  private async reuse(
+    caller: Caller,
+    connector: CatalogEntry,
+  ): Promise<Omit<ConnectOutcome, 'oauthUrl'> & { handshake: HandshakeTicket | null }> {
+    const existing = await this.connections.findLiveOfOwnerBySlug(caller.ownerId, connector.slug);
+    if (!existing) {
+      // Revoked meanwhile: a new connection needs the config after all.
+      checkConfig(connector, {});
+      throw this.notFound();
+    }
+    return this.outcome(existing, false, null);
+  }
+
+  /**
+   * A repeat connect with another config: a connection not connected yet takes it; a connected
+   * one keeps its own (its credentials were given for it): 409.
+   */
+  private async replaceConfig(
+    caller: Caller,
+    connection: Connection,
+    config: Record<string, string>,
+  ): Promise<Connection> {
+    const conflict = () =>
+      new ConflictError(
+        `Connection ${connection.id} is connected with another config; revoke it first to connect with this one.`,
+      );
+    if (connection.status === 'connected') throw conflict();
+    const replaced = await this.connections.replaceConfig(caller.ownerId, connection.id, config, this.clock.now());
+    if (!replaced) throw conflict();
+    return replaced;
+  }
+
+  private async outcome(
+    connection: Connection,
+    created: boolean,
+    returnTo: string | null,
+  ): Promise<Omit<ConnectOutcome, 'oauthUrl'> & { handshake: HandshakeTicket | null }> {
     return {
       connection,
       created,
@@ -205,12 +284,17 @@ export class ConnectionService {
     }
     const connector = this.connectors.forConnection(connection.connectorSlug, connection.authType);
     const credentials = checkCredentials(connector.credentialFields ?? [], input.credentials);
+    // Checked at the provider first, when the connector says how: nothing is stored unless it says yes.
+    const checked = this.verifier.canVerify(connector)
+      ? acceptedOrThrow(await this.verifier.verify(connector, connection.config, { credentials }), connector.name)
+      : undefined;
     const sealed = this.secrets.seal(connection.id, { kind: 'api_key', credentials });
     const updated = await this.connections.storeSecretAndConnect(
       caller.ownerId,
       connection.id,
       sealed,
       this.clock.now(),
+      checked,
     );
     if (!updated) throw this.notFound(); // revoked meanwhile
     return updated;
@@ -281,7 +365,7 @@ export class ConnectionService {
     return `${this.publicUrl}/api/v1/connections/${id}/credentials`;
   }
 
-  private checkId(id: string): string {
+  checkId(id: string): string {
     if (!isUuid(id)) {
       throw new BadRequestError('The connection id must be a UUID.', [
         { field: 'id', message: 'must be a UUID' },
@@ -292,5 +376,34 @@ export class ConnectionService {
 
   private notFound(): NotFoundError {
     return new NotFoundError('No such connection.');
+  }
+}
+
+/** Whether a repeat connect's config is the one the connection has (the fields a user gives). */
+function sameConfig(connector: CatalogEntry, stored: Record<string, string>, given: Record<string, string>): boolean {
+  return askedConfigFields(connector).every((field) => (stored[field.key] ?? '') === (given[field.key] ?? ''));
+}
+
+/**
+ * A verification's outcome as the submit answers it: accepted goes on; the provider's refusal is a
+ * 400 naming `credentials`; a provider that did not answer usefully is a 502; a request that could
+ * not be built names the config field at fault.
+ */
+export function acceptedOrThrow(outcome: VerifyOutcome, provider: string): { account: string | null } {
+  switch (outcome.kind) {
+    case 'accepted':
+      return { account: outcome.account };
+    case 'rejected':
+      throw new BadRequestError(`${provider} refused these credentials (HTTP ${outcome.status}).`, [
+        { field: 'credentials', message: `were refused by ${provider} (HTTP ${outcome.status})` },
+      ]);
+    case 'unavailable':
+      throw new ProviderUnavailableError(
+        `${provider} could not check the credentials: ${outcome.reason} Nothing was changed; try again later.`,
+      );
+    case 'misconfigured':
+      throw new BadRequestError(`The connection cannot reach ${provider}: ${outcome.reason}`, [
+        { field: outcome.field?.startsWith('config.') ? outcome.field : 'config', message: outcome.reason },
+      ]);
   }
 }

@@ -19,12 +19,14 @@ export interface ConnectionRecord {
   connectorSlug: string;
   authType: 'oauth' | 'api_key' | 'none';
   label: string | null;
+  config: Record<string, string>;
   status: ConnectionStatus;
   lastError: LastError | null;
   tokenExpiresAt: Date | null;
   scopes: string[] | null;
   account: string | null;
   lastRefreshedAt: Date | null;
+  lastCheckedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   connectedAt: Date | null;

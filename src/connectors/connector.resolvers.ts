@@ -18,5 +18,8 @@ export const connectorResolvers: Resolvers = {
     credentialFields: (entry) => toConnectorView(entry).credentialFields ?? null,
     scopes: (entry) => toConnectorView(entry).scopes ?? null,
     tools: (entry) => toConnectorView(entry).tools,
+    categories: (entry) => toConnectorView(entry).categories,
+    connectionConfig: (entry) => toConnectorView(entry).connectionConfig,
+    verifiesCredentials: (entry) => toConnectorView(entry).verifiesCredentials,
   },
 };

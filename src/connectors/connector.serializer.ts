@@ -3,7 +3,7 @@
  * never leak.
  */
 import type { CatalogEntry } from './catalog.types';
-import type { AuthType, ConnectorTool, CredentialField } from './connector.types';
+import type { AuthType, ConfigField, ConnectorTool, CredentialField } from './connector.types';
 
 export interface ConnectorView {
   slug: string;
@@ -13,9 +13,23 @@ export interface ConnectorView {
   configured: boolean;
   availability: string;
   availabilityReason?: string;
+  categories: string[];
   tools: ConnectorTool[];
   credentialFields?: CredentialField[];
+  connectionConfig: ConfigField[];
+  /** Whether credentials are checked at the provider (the `verify` call itself stays private). */
+  verifiesCredentials: boolean;
   scopes?: string[];
+}
+
+function toConfigFieldView(field: ConfigField): ConfigField {
+  const out: ConfigField = { key: field.key, label: field.label, required: field.required };
+  if (field.description !== undefined) out.description = field.description;
+  if (field.pattern !== undefined) out.pattern = field.pattern;
+  if (field.enum !== undefined) out.enum = [...field.enum];
+  if (field.example !== undefined) out.example = field.example;
+  if (field.fromTokenResponse !== undefined) out.fromTokenResponse = field.fromTokenResponse;
+  return out;
 }
 
 export function toConnectorView(entry: CatalogEntry): ConnectorView {
@@ -26,7 +40,10 @@ export function toConnectorView(entry: CatalogEntry): ConnectorView {
     authType: entry.authType,
     configured: entry.configured,
     availability: entry.availability,
+    categories: [...(entry.categories ?? [])],
     tools: entry.tools.map((tool) => ({ name: tool.name, description: tool.description })),
+    connectionConfig: (entry.connectionConfig ?? []).map(toConfigFieldView),
+    verifiesCredentials: entry.verify !== undefined && entry.api !== undefined,
   };
   if (entry.availability !== 'available' && entry.availabilityReason) {
     view.availabilityReason = entry.availabilityReason;

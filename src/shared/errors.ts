@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE'
+  | 'PROVIDER_UNAVAILABLE'
   | 'INTERNAL';
 
 /** A per-field problem, e.g. `{field: "credentials.apiKey", message: "is required"}`. */
@@ -94,6 +95,16 @@ export class PayloadTooLargeError extends AppError {
 export class ServiceUnavailableError extends AppError {
   constructor(message = 'The service is temporarily unavailable; try again shortly.') {
     super('SERVICE_UNAVAILABLE', 503, message);
+  }
+}
+
+/**
+ * A provider the gateway had to ask did not answer usefully (429, 5xx, a redirect, a timeout, a
+ * network failure): nothing was changed, and the same request may succeed later.
+ */
+export class ProviderUnavailableError extends AppError {
+  constructor(message: string) {
+    super('PROVIDER_UNAVAILABLE', 502, message);
   }
 }
 

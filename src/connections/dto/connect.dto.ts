@@ -1,4 +1,4 @@
-import { IsNotEmpty, IsOptional, IsString, MaxLength, NotContains } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, NotContains } from 'class-validator';
 
 /** Input of `POST /api/v1/connections` and the `connect` mutation. */
 export class ConnectDto {
@@ -13,6 +13,14 @@ export class ConnectDto {
   // PostgreSQL text cannot hold a NUL byte: refused here rather than failing in SQL.
   @NotContains('\u0000', { message: 'label must not contain NUL characters' })
   label?: string | null;
+
+  /**
+   * The connector's per-connection config (`connectionConfig`): string values, checked against the
+   * fields by the service (each problem named `config.<key>`).
+   */
+  @IsOptional()
+  @IsObject()
+  config?: Record<string, unknown>;
 
   /** OAuth only: where to send the browser after the callback (same origin or allow-listed). */
   @IsOptional()

@@ -11,6 +11,7 @@ import { AuditRetention1795900300000 } from './1795900300000-AuditRetention';
 import { OAuthFlowConfirm1796000100000 } from './1796000100000-OAuthFlowConfirm';
 import { IdempotencyPerCredential1796000200000 } from './1796000200000-IdempotencyPerCredential';
 import { TokenVersion1796000400000 } from './1796000400000-TokenVersion';
+import { ConnectionConfigAndHealth1796000500000 } from './1796000500000-ConnectionConfigAndHealth';
 
 /** Migrations in the order they apply. New ones come from `npm run migration:generate`. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -26,4 +27,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   OAuthFlowConfirm1796000100000,
   IdempotencyPerCredential1796000200000,
   TokenVersion1796000400000,
+  ConnectionConfigAndHealth1796000500000,
 ];

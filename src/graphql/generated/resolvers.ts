@@ -75,8 +75,42 @@ export type BrowserSession = {
   id: Scalars['ID']['output'];
 };
 
+/**
+ * One per-connection input of a connector that is not secret (a tenant, a host, a region), given in
+ * `connect(input: {config: {<key>: …}})`.
+ */
+export type ConfigField = {
+  __typename?: 'ConfigField';
+  /** What the value is, or where to find it. */
+  description: Maybe<Scalars['String']['output']>;
+  /** The only values allowed, when the field is a choice. */
+  enum: Maybe<Array<Scalars['String']['output']>>;
+  /** An example value, for a form's placeholder. */
+  example: Maybe<Scalars['String']['output']>;
+  /**
+   * When set, the value is not given on connect: it is filled after sign-in from this member of the
+   * provider's OAuth token response (Salesforce's `instance_url`).
+   */
+  fromTokenResponse: Maybe<Scalars['String']['output']>;
+  /** The key to use in `config`. */
+  key: Scalars['String']['output'];
+  /** A human label for the form. */
+  label: Scalars['String']['output'];
+  /** A regular expression the whole value must match (RE2 syntax, run in linear time). */
+  pattern: Maybe<Scalars['String']['output']>;
+  /** Whether the value must be given on connect. */
+  required: Scalars['Boolean']['output'];
+};
+
 /** Input of `connect`. */
 export type ConnectInput = {
+  /**
+   * The connector's per-connection config (`Connector.connectionConfig`): string values; required
+   * keys present, no unknown keys, each matching its `pattern` or `enum` (errors name `config.<key>`).
+   * Repeating `connect` for a connection that is not connected yet replaces its config; for a
+   * connected one, a different config is a `CONFLICT`. Omitted on a repeat, the connection keeps its own.
+   */
+  config?: InputMaybe<Scalars['JSONObject']['input']>;
   /** The connector to connect; it must be available (and, for OAuth, configured). */
   connectorSlug: Scalars['String']['input'];
   /** An optional display label, up to 200 characters. */
@@ -108,10 +142,18 @@ export type ConnectPayload = {
 /** A per-user instance of a connector. Secrets are never readable here: credentials are write-only. */
 export type Connection = {
   __typename?: 'Connection';
-  /** OAuth: who signed in at the provider (an email, a login or a workspace), when the provider said. */
+  /**
+   * Who the credentials belong to at the provider (an email, a login or a workspace): from the
+   * OAuth token response, or from the connector's verification call; null when the provider did not say.
+   */
   account: Maybe<Scalars['String']['output']>;
   /** Its connector's authentication kind (fixed when the connection was created). */
   authType: AuthType;
+  /**
+   * The connector's per-connection config values (`connectionConfig`: a tenant, a host, a region),
+   * as given on connect or filled from the provider's token response; `{}` when it has none. Never secret.
+   */
+  config: Scalars['JSONObject']['output'];
   /** When it first became connected; null until then. */
   connectedAt: Maybe<Scalars['DateTime']['output']>;
   /** Its connector's catalog entry. */
@@ -132,6 +174,8 @@ export type Connection = {
   id: Scalars['ID']['output'];
   /** The display label given at creation, if any. */
   label: Maybe<Scalars['String']['output']>;
+  /** When the credentials were last checked at the provider (on submit, by `checkConnection`, or by the background pass); null until then. */
+  lastCheckedAt: Maybe<Scalars['DateTime']['output']>;
   /** Why it is not connected, when the last attempt failed or the provider refused it; null otherwise. */
   lastError: Maybe<ConnectionError>;
   /** OAuth: when the access token was last refreshed; null until the first refresh. */
@@ -250,11 +294,15 @@ export type Connector = {
   availability: Scalars['String']['output'];
   /** Why the connector is not available; null when it is. */
   availabilityReason: Maybe<Scalars['String']['output']>;
+  /** Lowercase words grouping the connector (`crm`, `support`, `dev-tools`, …). */
+  categories: Array<Scalars['String']['output']>;
   /**
    * True when the connector can be connected on this gateway: always for `API_KEY` and `NONE`;
    * for `OAUTH`, when the operator has set the client id and secret.
    */
   configured: Scalars['Boolean']['output'];
+  /** The per-connection config fields asked for on connect (a tenant, a host); empty when there are none. */
+  connectionConfig: Array<ConfigField>;
   /** The credential form of an `API_KEY` connector; null for other kinds. */
   credentialFields: Maybe<Array<CredentialField>>;
   /** A one-line summary. */
@@ -267,6 +315,8 @@ export type Connector = {
   slug: Scalars['String']['output'];
   /** The operations an agent can run through a connection. */
   tools: Array<ConnectorTool>;
+  /** Whether the gateway checks credentials at the provider (on submit and in health checks). */
+  verifiesCredentials: Scalars['Boolean']['output'];
 };
 
 /** An operation the agent runtime can perform through a connection of this connector. */
@@ -743,6 +793,7 @@ export type ResolversTypes = {
   AuthType: null;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BrowserSession: ResolverTypeWrapper<BrowserSessionEntity>;
+  ConfigField: ResolverTypeWrapper<ConfigField>;
   ConnectInput: ConnectInput;
   ConnectPayload: ResolverTypeWrapper<ConnectOutcome>;
   Connection: ResolverTypeWrapper<ConnectionRecord>;
@@ -781,6 +832,7 @@ export type ResolversParentTypes = {
   AuditActor: AuditActor;
   Boolean: Scalars['Boolean']['output'];
   BrowserSession: BrowserSessionEntity;
+  ConfigField: ConfigField;
   ConnectInput: ConnectInput;
   ConnectPayload: ConnectOutcome;
   Connection: ConnectionRecord;
@@ -828,6 +880,17 @@ export type BrowserSessionResolvers<ContextType = GraphQLContext, ParentType ext
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type ConfigFieldResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConfigField'] = ResolversParentTypes['ConfigField']> = {
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  enum?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  example?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fromTokenResponse?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pattern?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  required?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type ConnectPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectPayload'] = ResolversParentTypes['ConnectPayload']> = {
   connection?: Resolver<ResolversTypes['Connection'], ParentType, ContextType>;
   created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -838,6 +901,7 @@ export type ConnectPayloadResolvers<ContextType = GraphQLContext, ParentType ext
 export type ConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Connection'] = ResolversParentTypes['Connection']> = {
   account?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   authType?: Resolver<ResolversTypes['AuthType'], ParentType, ContextType>;
+  config?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   connector?: Resolver<ResolversTypes['Connector'], ParentType, ContextType>;
   connectorSlug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -846,6 +910,7 @@ export type ConnectionResolvers<ContextType = GraphQLContext, ParentType extends
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastCheckedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lastError?: Resolver<Maybe<ResolversTypes['ConnectionError']>, ParentType, ContextType>;
   lastRefreshedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   scopes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
@@ -889,13 +954,16 @@ export type ConnectorResolvers<ContextType = GraphQLContext, ParentType extends 
   authType?: Resolver<ResolversTypes['AuthType'], ParentType, ContextType>;
   availability?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   availabilityReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  categories?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  connectionConfig?: Resolver<Array<ResolversTypes['ConfigField']>, ParentType, ContextType>;
   credentialFields?: Resolver<Maybe<Array<ResolversTypes['CredentialField']>>, ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   scopes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tools?: Resolver<Array<ResolversTypes['ConnectorTool']>, ParentType, ContextType>;
+  verifiesCredentials?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type ConnectorToolResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectorTool'] = ResolversParentTypes['ConnectorTool']> = {
@@ -990,6 +1058,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AuditActorType?: AuditActorTypeResolvers;
   AuthType?: AuthTypeResolvers;
   BrowserSession?: BrowserSessionResolvers<ContextType>;
+  ConfigField?: ConfigFieldResolvers<ContextType>;
   ConnectPayload?: ConnectPayloadResolvers<ContextType>;
   Connection?: ConnectionResolvers<ContextType>;
   ConnectionError?: ConnectionErrorResolvers<ContextType>;

@@ -28,6 +28,13 @@ export type AuthType =
 
 /** Input of `connect`. */
 export type ConnectInput = {
+  /**
+   * The connector's per-connection config (`Connector.connectionConfig`): string values; required
+   * keys present, no unknown keys, each matching its `pattern` or `enum` (errors name `config.<key>`).
+   * Repeating `connect` for a connection that is not connected yet replaces its config; for a
+   * connected one, a different config is a `CONFLICT`. Omitted on a repeat, the connection keeps its own.
+   */
+  config?: Record<string, unknown> | null | undefined;
   /** The connector to connect; it must be available (and, for OAuth, configured). */
   connectorSlug: string;
   /** An optional display label, up to 200 characters. */
