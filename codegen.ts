@@ -26,6 +26,7 @@ const config: CodegenConfig = {
           Connection: '../../connections/connection.types#ConnectionRecord',
           Connector: '../../connectors/catalog.types#CatalogEntry',
           CredentialField: '../../connectors/connector.types#CredentialField as CredentialFieldDefinition',
+          ConfigField: '../../connectors/connector.types#ConfigField as ConfigFieldDefinition',
           ConnectionError: '../../connections/connection.types#LastError',
           ConnectPayload: '../../connections/connection.service#ConnectOutcome',
           RevokePayload: '../../connections/connection.service#RevokeOutcome',

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ConnectionRecord, LastError } from '../../connections/connection.types';
 import type { CatalogEntry } from '../../connectors/catalog.types';
-import type { CredentialField as CredentialFieldDefinition } from '../../connectors/connector.types';
+import type { CredentialField as CredentialFieldDefinition, ConfigField as ConfigFieldDefinition } from '../../connectors/connector.types';
 import type { ConnectOutcome, RevokeOutcome, ReauthorizeOutcome, ConnectionPage } from '../../connections/connection.service';
 import type { AuditEvent } from '../../audit/audit-event.entity';
 import type { AuditEventPage } from '../../audit/audit.service';
@@ -793,7 +793,7 @@ export type ResolversTypes = {
   AuthType: null;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BrowserSession: ResolverTypeWrapper<BrowserSessionEntity>;
-  ConfigField: ResolverTypeWrapper<ConfigField>;
+  ConfigField: ResolverTypeWrapper<ConfigFieldDefinition>;
   ConnectInput: ConnectInput;
   ConnectPayload: ResolverTypeWrapper<ConnectOutcome>;
   Connection: ResolverTypeWrapper<ConnectionRecord>;
@@ -832,7 +832,7 @@ export type ResolversParentTypes = {
   AuditActor: AuditActor;
   Boolean: Scalars['Boolean']['output'];
   BrowserSession: BrowserSessionEntity;
-  ConfigField: ConfigField;
+  ConfigField: ConfigFieldDefinition;
   ConnectInput: ConnectInput;
   ConnectPayload: ConnectOutcome;
   Connection: ConnectionRecord;
