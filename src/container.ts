@@ -147,11 +147,13 @@ export function createServices(deps: ServiceDeps): Services {
   const journal = new ConnectionJournal(auditEvents, webhookDeliveries);
   const connectionRepository = new ConnectionRepository(deps.dataSource, hot, journal);
   const secrets = new ConnectionSecrets(deps.cipher);
-  const oauthClient = new OAuthClient(deps.providerTimeoutMs);
+  const oauthClient = new OAuthClient(deps.providerTimeoutMs, deps.config.proxyAllowPrivateNetworks);
   const ownerRepository = new OwnerRepository(deps.dataSource, hot, invalidationRepository);
   const owners = new OwnerService(ownerRepository, deps.clock, keyCache);
   const connectors = new ConnectorService(deps.catalog);
   const providerRevocation = new ProviderRevocation(deps.catalog, secrets, oauthClient, deps.logger);
+  const providerApi = new ProviderApi({ allowPrivateNetworks: deps.config.proxyAllowPrivateNetworks });
+  const verifier = new CredentialVerifier(providerApi, deps.config.verifyTimeoutMs);
   const handshakes = new HandshakeService(
     new OAuthFlowRepository(deps.dataSource),
     connectionRepository,
@@ -163,6 +165,8 @@ export function createServices(deps: ServiceDeps): Services {
     deps.clock,
     { publicUrl: deps.config.publicUrl, returnUrlAllowlist: deps.config.returnUrlAllowlist },
     providerRevocation,
+    verifier,
+    deps.logger,
   );
   const tokens = new TokenService(
     connectionRepository,
@@ -175,8 +179,6 @@ export function createServices(deps: ServiceDeps): Services {
     deps.logger,
     metrics,
   );
-  const providerApi = new ProviderApi({ allowPrivateNetworks: deps.config.proxyAllowPrivateNetworks });
-  const verifier = new CredentialVerifier(providerApi, deps.config.verifyTimeoutMs);
   const connections = new ConnectionService(
     connectionRepository,
     connectors,

@@ -27,7 +27,8 @@ function invalid(details: ErrorDetail[]): BadRequestError {
 export function configValueProblem(field: ConfigField, value: string): string | undefined {
   if (value.length > MAX_CONFIG_VALUE_LENGTH) return `must be at most ${MAX_CONFIG_VALUE_LENGTH} characters`;
   if (value.includes('\u0000')) return 'must not contain NUL characters';
-  if (field.enum !== undefined && !field.enum.includes(value)) return `must be one of ${field.enum.join(', ')}`;
+  if (field.enum !== undefined && !field.enum.includes(value))
+    return `must be one of ${field.enum.join(', ')}`;
   if (field.pattern !== undefined && !matchesLinearPattern(field.pattern, value))
     return `does not have the expected format (${field.label})`;
   return undefined;
@@ -48,7 +49,10 @@ export function checkConfig(connector: CatalogEntry, input: unknown): Record<str
     const field = known.get(key);
     if (!field) details.push({ field: `config.${key}`, message: 'is not a config field of this connector' });
     else if (field.fromTokenResponse !== undefined)
-      details.push({ field: `config.${key}`, message: 'is filled from the provider after sign-in, not given' });
+      details.push({
+        field: `config.${key}`,
+        message: 'is filled from the provider after sign-in, not given',
+      });
   }
   const values: Record<string, string> = {};
   for (const field of askedConfigFields(connector)) {

@@ -73,6 +73,10 @@ export interface StoredTokens {
   expiresAt: Date | null;
   scopes: string[] | null;
   account?: string | null;
+  /** The connection's config after the exchange (fields filled from the token response). */
+  config?: Record<string, string>;
+  /** When the connector's check accepted the new tokens. */
+  checkedAt?: Date;
 }
 
 /** What a change to one live connection does, decided from the row as it was (see changeLive). */
@@ -203,7 +207,9 @@ export class ConnectionRepository {
     now: Date,
     checked?: { account: string | null },
   ): Promise<Connection | null> {
-    const fields = checked ? { secret: sealed, account: checked.account, lastCheckedAt: now } : { secret: sealed };
+    const fields = checked
+      ? { secret: sealed, account: checked.account, lastCheckedAt: now }
+      : { secret: sealed };
     return (await this.markConnected({ id, ownerId }, fields, now))?.after ?? null;
   }
 
@@ -286,6 +292,8 @@ export class ConnectionRepository {
         tokenExpiresAt: tokens.expiresAt,
         scopes: tokens.scopes,
         account: tokens.account,
+        ...(tokens.config ? { config: tokens.config } : {}),
+        ...(tokens.checkedAt ? { lastCheckedAt: tokens.checkedAt } : {}),
       },
       now,
     );
@@ -299,7 +307,10 @@ export class ConnectionRepository {
    */
   private async markConnected(
     where: FindOptionsWhere<Connection>,
-    fields: Pick<Partial<Connection>, 'secret' | 'tokenExpiresAt' | 'scopes' | 'account' | 'lastCheckedAt'>,
+    fields: Pick<
+      Partial<Connection>,
+      'secret' | 'tokenExpiresAt' | 'scopes' | 'account' | 'lastCheckedAt' | 'config'
+    >,
     now: Date,
   ): Promise<{ before: Connection; after: Connection } | null> {
     return this.changeLive(where, (before) => ({

@@ -254,7 +254,12 @@ export class ConnectionService {
         `Connection ${connection.id} is connected with another config; revoke it first to connect with this one.`,
       );
     if (connection.status === 'connected') throw conflict();
-    const replaced = await this.connections.replaceConfig(caller.ownerId, connection.id, config, this.clock.now());
+    const replaced = await this.connections.replaceConfig(
+      caller.ownerId,
+      connection.id,
+      config,
+      this.clock.now(),
+    );
     if (!replaced) throw conflict();
     return replaced;
   }
@@ -286,7 +291,10 @@ export class ConnectionService {
     const credentials = checkCredentials(connector.credentialFields ?? [], input.credentials);
     // Checked at the provider first, when the connector says how: nothing is stored unless it says yes.
     const checked = this.verifier.canVerify(connector)
-      ? acceptedOrThrow(await this.verifier.verify(connector, connection.config, { credentials }), connector.name)
+      ? acceptedOrThrow(
+          await this.verifier.verify(connector, connection.config, { credentials }),
+          connector.name,
+        )
       : undefined;
     const sealed = this.secrets.seal(connection.id, { kind: 'api_key', credentials });
     const updated = await this.connections.storeSecretAndConnect(
@@ -380,8 +388,14 @@ export class ConnectionService {
 }
 
 /** Whether a repeat connect's config is the one the connection has (the fields a user gives). */
-function sameConfig(connector: CatalogEntry, stored: Record<string, string>, given: Record<string, string>): boolean {
-  return askedConfigFields(connector).every((field) => (stored[field.key] ?? '') === (given[field.key] ?? ''));
+function sameConfig(
+  connector: CatalogEntry,
+  stored: Record<string, string>,
+  given: Record<string, string>,
+): boolean {
+  return askedConfigFields(connector).every(
+    (field) => (stored[field.key] ?? '') === (given[field.key] ?? ''),
+  );
 }
 
 /**

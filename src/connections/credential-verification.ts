@@ -6,11 +6,7 @@
  */
 import type { CatalogEntry } from '../connectors/catalog.types';
 import { AddressNotAllowedError } from '../providers/address-guard';
-import {
-  prepareProviderRequest,
-  ProviderRequestError,
-  type ProviderApi,
-} from '../providers/provider-api';
+import { prepareProviderRequest, ProviderRequestError, type ProviderApi } from '../providers/provider-api';
 
 /** How much of the verification answer is read (enough for a "who am I" document). */
 const MAX_VERIFY_ANSWER_BYTES = 256 * 1024;

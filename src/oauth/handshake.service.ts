@@ -25,6 +25,10 @@ import type { OAuthFlowRepository } from './oauth-flow.repository';
 import { checkProof, confirmFormValue, type Confirmation, type ConfirmProof } from './confirmation';
 import type { ProviderRevocation } from './provider-revocation';
 import { checkReturnTo } from './return-to';
+import { connectionEndpoints } from './connection-endpoints';
+import type { CredentialVerifier } from '../connections/credential-verification';
+import { configValueProblem } from '../connections/config-check';
+import type { Logger } from '../shared/logger';
 
 export { HANDSHAKE_TTL_MS };
 
@@ -77,6 +81,8 @@ export class HandshakeService {
     private readonly clock: Clock,
     private readonly settings: HandshakeSettings,
     private readonly revocation: ProviderRevocation,
+    private readonly verifier?: CredentialVerifier,
+    private readonly logger?: Logger,
   ) {
     this.redirectUri = `${settings.publicUrl}${CALLBACK_PATH}`;
   }
@@ -330,6 +336,8 @@ export class HandshakeService {
         // A new grant: its refreshes carry this, and a late refresh of another grant is told apart.
         grant: randomToken(16),
       };
+      const config = this.configFromTokenResponse(connection, tokens.response);
+      const checked = await this.checkAfterExchange(connection, config, tokens.accessToken);
       const sealed = this.secrets.seal(connection.id, secret);
       const stored = await this.connections.storeTokens(
         connection.id,
@@ -337,7 +345,9 @@ export class HandshakeService {
           sealed,
           expiresAt: tokens.expiresAt ?? null,
           scopes: tokens.scopes ?? endpoints.settings.scopes,
-          account: tokens.account ?? null,
+          account: checked?.account ?? tokens.account ?? null,
+          config,
+          ...(checked ? { checkedAt: this.clock.now() } : {}),
         },
         this.clock.now(),
       );
@@ -355,6 +365,64 @@ export class HandshakeService {
     }
   }
 
+  /**
+   * The connection's config with the fields the connector fills from the token response
+   * (Salesforce's `instance_url`), each checked against its pattern: a value that does not match
+   * fails the sign-in rather than pointing the connection somewhere unexpected.
+   */
+  private configFromTokenResponse(
+    connection: Connection,
+    response: Record<string, unknown>,
+  ): Record<string, string> {
+    const connector = this.catalog.get(connection.connectorSlug);
+    const config = { ...connection.config };
+    for (const field of connector?.connectionConfig ?? []) {
+      if (field.fromTokenResponse === undefined) continue;
+      let value: unknown = response;
+      for (const part of field.fromTokenResponse.split('.')) {
+        value =
+          typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+      }
+      if (value === undefined || value === null || value === '') {
+        delete config[field.key];
+        continue;
+      }
+      if (typeof value !== 'string' || configValueProblem(field, value) !== undefined) {
+        throw new OAuthProviderError(
+          'invalid_token_response',
+          `The provider's token response has an unexpected ${field.fromTokenResponse}.`,
+        );
+      }
+      config[field.key] = value;
+    }
+    return config;
+  }
+
+  /**
+   * After the exchange, the connector's check (when it has one) names the account. Best effort: the
+   * provider just issued the tokens, so a check that fails or times out does not undo the sign-in.
+   */
+  private async checkAfterExchange(
+    connection: Connection,
+    config: Record<string, string>,
+    accessToken: string,
+  ): Promise<{ account: string | null } | undefined> {
+    const connector = this.catalog.get(connection.connectorSlug);
+    if (!connector || !this.verifier?.canVerify(connector)) return undefined;
+    const outcome = await this.verifier.verify(connector, config, { accessToken });
+    if (outcome.kind === 'accepted') return { account: outcome.account };
+    this.logger?.warn(
+      {
+        connectionId: connection.id,
+        connector: connector.slug,
+        outcome: outcome.kind,
+        ...('status' in outcome && outcome.status !== undefined ? { status: outcome.status } : {}),
+      },
+      'the check after sign-in did not succeed; the account is not named',
+    );
+    return undefined;
+  }
+
   /** RFC 9207: when the provider names itself, it must be the one we sent the user to. */
   private checkIssuer(query: URLSearchParams, endpoints: ProviderEndpoints): void {
     const iss = query.get('iss');
@@ -368,13 +436,12 @@ export class HandshakeService {
   }
 
   private endpointsFor(connection: Connection): ProviderEndpoints {
-    const connector = this.catalog.get(connection.connectorSlug);
-    const client = this.catalog.oauthClient(connection.connectorSlug);
-    if (!connector || connector.authType !== 'oauth' || !connector.oauth || !client) {
+    const endpoints = connectionEndpoints(this.catalog, connection);
+    if (!endpoints) {
       throw new BadRequestError(
         `Connector "${connection.connectorSlug}" is not configured for OAuth on this gateway.`,
       );
     }
-    return { settings: connector.oauth, client };
+    return endpoints;
   }
 }

@@ -5,6 +5,8 @@
  */
 import * as oauth from 'oauth4webapi';
 import type { OAuthSettings } from '../connectors/connector.types';
+import { fetch as undiciFetch } from 'undici';
+import { guardedDispatcher } from '../providers/http-exchange';
 
 export const TOKEN_ENDPOINT_TIMEOUT_MS = 10_000;
 
@@ -37,11 +39,15 @@ export interface TokenSet {
   scopes?: string[];
   /** Who signed in, when the token response says (for the callback page and the record). */
   account?: string;
+  /** The token response's members, for config fields filled from it (never stored as a whole). */
+  response: Record<string, unknown>;
 }
 
 export interface ProviderEndpoints {
   settings: OAuthSettings;
   client: OAuthClientCredentials;
+  /** A connection's config value decided the token endpoint's host: the address guard may apply. */
+  configDecidesHost?: boolean;
 }
 
 /** Token types seen from real providers besides bearer (Slack answers "bot" and "user"). */
@@ -86,12 +92,19 @@ function clientAuth(endpoints: ProviderEndpoints): oauth.ClientAuth {
     : clientSecretBasic(endpoints.client.clientSecret);
 }
 
-function requestOptions(url: string, timeoutMs: number, extra?: Record<string, string>) {
+/** fetch through the address guard (undici's fetch, to hand it the guarded dispatcher). */
+const guardedFetch = ((input: string | URL, init?: Record<string, unknown>) =>
+  undiciFetch(input, { ...init, dispatcher: guardedDispatcher() } as Parameters<
+    typeof undiciFetch
+  >[1])) as unknown as typeof fetch;
+
+function requestOptions(url: string, timeoutMs: number, extra?: Record<string, string>, guarded = false) {
   return {
     signal: AbortSignal.timeout(timeoutMs),
     additionalParameters: extra,
     // Plain http only reaches a provider on this machine; the definition checks refuse others.
     [oauth.allowInsecureRequests]: isLoopback(url),
+    ...(guarded ? { [oauth.customFetch]: guardedFetch } : {}),
   };
 }
 
@@ -115,7 +128,11 @@ function accountOf(body: oauth.TokenEndpointResponse): string | undefined {
 }
 
 function toTokenSet(body: oauth.TokenEndpointResponse, now: Date): TokenSet {
-  const set: TokenSet = { accessToken: body.access_token, tokenType: body.token_type };
+  const set: TokenSet = {
+    accessToken: body.access_token,
+    tokenType: body.token_type,
+    response: body as Record<string, unknown>,
+  };
   if (typeof body.refresh_token === 'string' && body.refresh_token !== '')
     set.refreshToken = body.refresh_token;
   if (typeof body.expires_in === 'number' && body.expires_in > 0) {
@@ -170,7 +187,15 @@ function providerError(err: unknown, what: string): OAuthProviderError {
 }
 
 export class OAuthClient {
-  constructor(readonly timeoutMs = TOKEN_ENDPOINT_TIMEOUT_MS) {}
+  constructor(
+    readonly timeoutMs = TOKEN_ENDPOINT_TIMEOUT_MS,
+    /** PROXY_ALLOW_PRIVATE_NETWORKS: when false, a token endpoint a config value places is guarded. */
+    private readonly allowPrivateNetworks = true,
+  ) {}
+
+  private guarded(endpoints: ProviderEndpoints): boolean {
+    return endpoints.configDecidesHost === true && !this.allowPrivateNetworks;
+  }
 
   /** The provider's authorization URL for one handshake (PKCE S256 always). */
   async authorizationUrl(
@@ -227,7 +252,12 @@ export class OAuthClient {
         validated,
         params.redirectUri,
         params.codeVerifier,
-        requestOptions(endpoints.settings.tokenUrl, this.timeoutMs, endpoints.settings.tokenParams),
+        requestOptions(
+          endpoints.settings.tokenUrl,
+          this.timeoutMs,
+          endpoints.settings.tokenParams,
+          this.guarded(endpoints),
+        ),
       );
       const body = await oauth.processAuthorizationCodeResponse(as, client, response, {
         recognizedTokenTypes: EXTRA_TOKEN_TYPES,
@@ -247,7 +277,12 @@ export class OAuthClient {
         client,
         clientAuth(endpoints),
         refreshToken,
-        requestOptions(endpoints.settings.tokenUrl, this.timeoutMs, endpoints.settings.tokenParams),
+        requestOptions(
+          endpoints.settings.tokenUrl,
+          this.timeoutMs,
+          endpoints.settings.tokenParams,
+          this.guarded(endpoints),
+        ),
       );
       const body = await oauth.processRefreshTokenResponse(as, client, response, {
         recognizedTokenTypes: EXTRA_TOKEN_TYPES,
@@ -270,7 +305,7 @@ export class OAuthClient {
     const client: oauth.Client = { client_id: endpoints.client.clientId };
     try {
       const response = await oauth.revocationRequest(as, client, clientAuth(endpoints), token, {
-        ...requestOptions(url, this.timeoutMs),
+        ...requestOptions(url, this.timeoutMs, undefined, this.guarded(endpoints)),
         additionalParameters: { token_type_hint: hint },
       });
       await oauth.processRevocationResponse(response);

@@ -4,6 +4,7 @@
  * owner's answer never waits for it, nothing here fails what the owner did, and no token is
  * logged. Pending calls are tracked so shutdown can wait for them briefly.
  */
+import { connectionEndpoints } from './connection-endpoints';
 import type { Catalog } from '../connectors/catalog';
 import type { Connection } from '../connections/connection.entity';
 import type { ConnectionSecrets, OAuthSecret } from '../connections/connection-secrets';
@@ -56,10 +57,8 @@ export class ProviderRevocation {
   }
 
   private revoke(connection: Connection, secret: OAuthSecret, why: 'revoked' | 'replaced'): void {
-    const connector = this.catalog.get(connection.connectorSlug);
-    const client = this.catalog.oauthClient(connection.connectorSlug);
-    if (!connector?.oauth?.revocationUrl || !client) return;
-    const endpoints = { settings: connector.oauth, client };
+    const endpoints = connectionEndpoints(this.catalog, connection);
+    if (!endpoints?.settings.revocationUrl) return;
     // Revoking the refresh token ends the whole grant at most providers (RFC 7009 §2.1).
     const work = (
       secret.refreshToken

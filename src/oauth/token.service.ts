@@ -13,6 +13,7 @@
  * the provider may have killed the one stored; anything of a replaced grant (the user
  * re-authorised meanwhile) is discarded, success or failure.
  */
+import { connectionEndpoints } from './connection-endpoints';
 import type { Catalog } from '../connectors/catalog';
 import type { Connection } from '../connections/connection.entity';
 import type { ConnectionRepository, StoredTokens } from '../connections/connection.repository';
@@ -146,8 +147,7 @@ export class TokenService {
     // The tokens this refresh renews: whatever it saves or records is compared and swapped on it.
     const version = connection.tokenVersion;
     const secret = this.secrets.open(connection.id, connection.secret) as OAuthSecret;
-    const connector = this.catalog.get(connection.connectorSlug);
-    const client = this.catalog.oauthClient(connection.connectorSlug);
+    const endpoints = connectionEndpoints(this.catalog, connection);
     const fail = async (error: LastError, expire: boolean) => {
       const recorded = await this.leases.fail(connection.id, lease, version, error, expire, this.clock.now());
       if (!recorded) {
@@ -177,18 +177,14 @@ export class TokenService {
         expired,
       );
     }
-    if (!connector?.oauth || !client) {
+    if (!endpoints) {
       return fail(
         this.error('not_configured', 'The connector is no longer configured on this gateway.'),
         false,
       );
     }
     try {
-      const tokens = await this.client.refresh(
-        { settings: connector.oauth, client },
-        secret.refreshToken,
-        this.clock.now(),
-      );
+      const tokens = await this.client.refresh(endpoints, secret.refreshToken, this.clock.now());
       const next: OAuthSecret = {
         kind: 'oauth',
         accessToken: tokens.accessToken,

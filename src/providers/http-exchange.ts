@@ -63,6 +63,18 @@ function guardedConnector(timeoutMs: number): buildConnector.connector {
   };
 }
 
+let guardedAgent: Agent | undefined;
+
+/**
+ * A shared dispatcher that connects only to addresses the guard allows, for clients that bring
+ * their own request flow (the OAuth token and revocation requests to a host a config value
+ * decides). Its own timers are a backstop; callers bound the exchange with a signal.
+ */
+export function guardedDispatcher(): Dispatcher {
+  guardedAgent ??= new Agent({ connect: guardedConnector(60_000) });
+  return guardedAgent;
+}
+
 const UNDICI_TIMEOUTS = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',

@@ -8,7 +8,12 @@
  */
 import type { Dispatcher } from 'undici';
 import type { ApiSettings, AuthType } from '../connectors/connector.types';
-import { configDecidesHost, fillTemplate, placeholdersOf, type TemplateValues } from '../connectors/templates';
+import {
+  configDecidesHost,
+  fillTemplate,
+  placeholdersOf,
+  type TemplateValues,
+} from '../connectors/templates';
 import { isForbiddenHost } from './address-guard';
 import { exchange, type ExchangeAnswer } from './http-exchange';
 
@@ -106,7 +111,10 @@ export function resolveBaseUrl(template: string, config: Record<string, string>)
     throw new ProviderRequestError('The API address must be https.', fieldOf(template));
   }
   if (url.username || url.password || url.hash) {
-    throw new ProviderRequestError('The API address may not hold credentials or a fragment.', fieldOf(template));
+    throw new ProviderRequestError(
+      'The API address may not hold credentials or a fragment.',
+      fieldOf(template),
+    );
   }
   return url;
 }
@@ -184,7 +192,11 @@ export class ProviderApi {
     request: PreparedRequest,
     options: { timeoutMs: number; maxAnswerBytes: number; signal?: AbortSignal },
   ): Promise<ExchangeAnswer> {
-    if (request.configDecidesHost && !this.settings.allowPrivateNetworks && isForbiddenHost(request.url.hostname)) {
+    if (
+      request.configDecidesHost &&
+      !this.settings.allowPrivateNetworks &&
+      isForbiddenHost(request.url.hostname)
+    ) {
       throw new ProviderRequestError(
         'The address is a private or local network address, which this gateway does not call.',
       );
