@@ -1,6 +1,7 @@
 // `npm run build`: compiles src/ to dist/ with SWC (the options are .swcrc's, which jest.config.js
 // hands @swc/jest too), each .js with its source map beside it, and copies src/'s other files (the
-// docs pages' assets). dist/ mirrors src/, so `path.resolve(__dirname, '../../schema')` finds the
+// docs pages' assets, the catalog's YAML), and bundles the built-in catalog into one checked JSON file
+// (bundleCatalog). dist/ mirrors src/, so `path.resolve(__dirname, '../../schema')` finds the
 // same files from either. The build goes to a directory of its own and replaces dist/ whole, so a
 // process starting meanwhile never sees half of one.
 //
@@ -70,12 +71,25 @@ function build() {
     fs.writeFileSync(js, `${code}\n//# sourceMappingURL=${path.basename(js)}.map\n`);
     fs.writeFileSync(`${js}.map`, map);
   }
+  bundleCatalog(staging);
   fs.writeFileSync(path.join(staging, STAMP), stamp);
   const old = `${DIST}.old.${process.pid}`;
   if (fs.existsSync(DIST)) fs.renameSync(DIST, old);
   fs.renameSync(staging, DIST);
   fs.rmSync(old, { recursive: true, force: true });
   return files.filter((file) => file.endsWith('.ts')).length;
+}
+
+/**
+ * The built-in catalog, checked once here (the JSON Schema and the cross-field rules) and written
+ * as one JSON file that the gateway reads at start instead of parsing and checking every YAML file
+ * each time. A bad definition fails the build.
+ */
+function bundleCatalog(staging) {
+  const connectors = path.join(staging, 'connectors');
+  const { builtinConnectors } = require(path.join(connectors, 'catalog.loader.js'));
+  const definitions = builtinConnectors(path.join(connectors, 'catalog'));
+  fs.writeFileSync(path.join(connectors, 'catalog.bundle.json'), JSON.stringify(definitions));
 }
 
 /** Builds dist/ if it is stale; true when it built. */

@@ -13,7 +13,7 @@ import { connectPageRoutes } from './connect-page/connect-page.routes';
 import type { Services } from './container';
 import { auditRoutes } from './audit/audit.routes';
 import { connectionRoutes, idempotentConnectionRoutes } from './connections/connection.routes';
-import { connectorRoutes } from './connectors/connector.routes';
+import { connectorRoutes, connectorSchemaRoutes } from './connectors/connector.routes';
 import { docsRoutes } from './docs/docs.routes';
 import { createGraphQLContext, type GraphQLContext } from './graphql/context';
 import { startGraphQL, type GraphQLServer } from './graphql/server';
@@ -168,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const api = express.Router();
   // The API's own description is public: served before any Bearer check.
   api.use(openapiRoutes());
+  api.use(connectorSchemaRoutes());
   api.all('/connections/oauth/callback', limitAddress);
   api.all('/connections/:id/oauth', limitBrowserDoor);
   // The browser's OAuth doors come before the Bearer check; the others carry their own.

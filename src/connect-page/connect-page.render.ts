@@ -3,7 +3,7 @@
  * inline style block allowed by a per-response nonce. Every interpolated value is escaped, and
  * secret values are never written back into the page.
  */
-import type { CredentialField } from '../connectors/connector.types';
+import type { ConfigField, CredentialField } from '../connectors/connector.types';
 import { escapeHtml as e, PAGE_HEAD_START } from '../http/page';
 import type { ConnectItem, ConnectPageView, ConnectProblem, SwitchQuestion } from './connect-page.service';
 import { htmlPattern } from './html-pattern';
@@ -43,7 +43,7 @@ const STYLE = `
   label { display: block; font-weight: 600; margin-bottom: .25rem; }
   .hint { color: var(--muted); font-size: .9rem; margin: 0 0 .35rem; }
   .error { color: var(--bad); font-weight: 600; font-size: .95rem; margin: 0 0 .35rem; }
-  input { width: 100%; font: inherit; padding: .55rem .7rem; border: 2px solid #8c959f; border-radius: 6px; background: #fff; color: var(--ink); }
+  input, select { width: 100%; font: inherit; padding: .55rem .7rem; border: 2px solid #8c959f; border-radius: 6px; background: #fff; color: var(--ink); }
   input[aria-invalid="true"] { border-color: var(--bad); }
   input:focus, button:focus, summary:focus { outline: 3px solid var(--accent); outline-offset: 2px; }
   button { font: inherit; font-weight: 600; min-height: 44px; padding: .5rem 1.1rem; border-radius: 6px; border: 2px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
@@ -82,6 +82,66 @@ function fieldMessages(field: CredentialField, slug: string, problem: ConnectPro
     .map((detail) => `${field.label} ${detail.message.replace(` (${field.label})`, '')}.`);
 }
 
+/** The messages of a config field from the service's details. */
+function configMessages(field: ConfigField, slug: string, problem: ConnectProblem | null): string[] {
+  if (!problem || problem.slug !== slug) return [];
+  return problem.details
+    .filter((detail) => detail.field === `config.${field.key}`)
+    .map((detail) => `${field.label} ${detail.message.replace(` (${field.label})`, '')}.`);
+}
+
+/** The connector's config inputs (a tenant, a host), filled with what the connection or the last try had. */
+function configInputs(item: ConnectItem, problem: ConnectProblem | null): string[] {
+  const { connector } = item;
+  const slug = connector.slug;
+  return (connector.connectionConfig ?? [])
+    .filter((field) => field.fromTokenResponse === undefined)
+    .map((field) => {
+      const id = `${slug}-config-${field.key}`;
+      const hintId = `${id}-hint`;
+      const errorId = `${id}-error`;
+      const messages = configMessages(field, slug, problem);
+      const described = [field.description ? hintId : '', messages.length > 0 ? errorId : ''].filter(Boolean);
+      const value =
+        problem?.slug === slug ? problem.values[`config.${field.key}`] : item.connection?.config?.[field.key];
+      const common = [
+        `id="${e(id)}"`,
+        `name="config.${e(field.key)}"`,
+        field.required ? 'required aria-required="true"' : '',
+        described.length > 0 ? `aria-describedby="${e(described.join(' '))}"` : '',
+        messages.length > 0 ? 'aria-invalid="true"' : '',
+      ].filter(Boolean);
+      let control: string;
+      if (field.enum) {
+        const options = [
+          field.required ? '' : '<option value="">(none)</option>',
+          ...field.enum.map(
+            (choice) => `<option value="${e(choice)}"${choice === value ? ' selected' : ''}>${e(choice)}</option>`,
+          ),
+        ].filter(Boolean);
+        control = `<select ${common.join(' ')}>${options.join('')}</select>`;
+      } else {
+        const pattern = field.pattern === undefined ? undefined : htmlPattern(field.pattern);
+        const attributes = [
+          ...common,
+          'type="text"',
+          'autocomplete="off"',
+          'spellcheck="false"',
+          field.example ? `placeholder="${e(field.example)}"` : '',
+          pattern ? `pattern="${e(pattern)}" title="${e(`The expected format of ${field.label}`)}"` : '',
+          value ? `value="${e(value)}"` : '',
+        ].filter(Boolean);
+        control = `<input ${attributes.join(' ')}>`;
+      }
+      return `<div class="field">
+            <label for="${e(id)}">${e(field.label)}${field.required ? '' : ' (optional)'}</label>
+            ${field.description ? `<p class="hint" id="${e(hintId)}">${e(field.description)}</p>` : ''}
+            ${messages.length > 0 ? `<p class="error" id="${e(errorId)}"><span class="sr-only">Error: </span>${e(messages.join(' '))}</p>` : ''}
+            ${control}
+          </div>`;
+    });
+}
+
 function credentialForm(item: ConnectItem, options: RenderOptions, problem: ConnectProblem | null): string {
   const { connector } = item;
   const slug = connector.slug;
@@ -116,7 +176,7 @@ function credentialForm(item: ConnectItem, options: RenderOptions, problem: Conn
   const connected = item.connection?.status === 'connected';
   const form = `<form method="post" action="/connect/credentials">
           ${hiddenFields(slug, options.csrf)}
-          ${fields.join('\n          ')}
+          ${[...configInputs(item, problem), ...fields].join('\n          ')}
           <button type="submit">${connected ? 'Replace' : 'Connect'} ${e(connector.name)}</button>
         </form>`;
   if (!connected) return form;
@@ -126,7 +186,7 @@ function credentialForm(item: ConnectItem, options: RenderOptions, problem: Conn
         </details>`;
 }
 
-function actionForm(item: ConnectItem, options: RenderOptions): string {
+function actionForm(item: ConnectItem, options: RenderOptions, problem: ConnectProblem | null): string {
   const { connector, connection } = item;
   const connected = connection?.status === 'connected';
   if (connector.authType === 'none') {
@@ -139,6 +199,7 @@ function actionForm(item: ConnectItem, options: RenderOptions): string {
   const label = connected || connection?.status === 'expired' ? 'Reconnect' : 'Connect';
   return `<form method="post" action="/connect/oauth">
           ${hiddenFields(connector.slug, options.csrf)}
+          ${configInputs(item, problem).join('\n          ')}
           <button type="submit"${connected ? ' class="secondary"' : ''}>${label} ${e(connector.name)}</button>
         </form>`;
 }
@@ -167,7 +228,7 @@ function card(item: ConnectItem, options: RenderOptions, problem: ConnectProblem
     ? ''
     : connector.authType === 'api_key'
       ? credentialForm(item, options, problem)
-      : actionForm(item, options);
+      : actionForm(item, options, problem);
   return `<li>
       <section class="card" aria-labelledby="${e(titleId)}" data-connector="${e(connector.slug)}" data-status="${e(item.connection?.status ?? 'none')}">
         <div class="card-head">
@@ -187,13 +248,17 @@ function card(item: ConnectItem, options: RenderOptions, problem: ConnectProblem
  */
 function problemNotice(view: ConnectPageView, problem: ConnectProblem): string {
   const item = view.items.find((candidate) => candidate.connector.slug === problem.slug);
-  const fields = (item?.connector.credentialFields ?? []).filter(
-    (field) => fieldMessages(field, problem.slug, problem).length > 0,
-  );
+  const configFields = (item?.connector.connectionConfig ?? [])
+    .filter((field) => configMessages(field, problem.slug, problem).length > 0)
+    .map((field) => ({ label: field.label, id: `${problem.slug}-config-${field.key}` }));
+  const credentialFields = (item?.connector.credentialFields ?? [])
+    .filter((field) => fieldMessages(field, problem.slug, problem).length > 0)
+    .map((field) => ({ label: field.label, id: `${problem.slug}-${field.key}` }));
+  const fields = [...configFields, ...credentialFields];
   const first = fields[0];
   if (!item || !first) return e(problem.message);
   const labels = fields.map((field) => field.label).join(', ');
-  return `${e(`${item.connector.name} was not connected. Check ${labels}.`)} <a href="#${e(`${problem.slug}-${first.key}`)}">Go to ${e(first.label)}</a>`;
+  return `${e(`${item.connector.name} was not connected. Check ${labels}.`)} <a href="#${e(first.id)}">Go to ${e(first.label)}</a>`;
 }
 
 export function renderConnectPage(view: ConnectPageView, options: RenderOptions): string {

@@ -13,7 +13,13 @@ import { SubmitCredentialsDto } from '../connections/dto/submit-credentials.dto'
 import type { Caller } from '../shared/caller';
 import type { OpenedHandshake } from '../oauth/handshake.service';
 import { setActor } from '../shared/request-context';
-import { BadRequestError, UnauthorizedError, type ErrorDetail } from '../shared/errors';
+import {
+  BadRequestError,
+  ConflictError,
+  ProviderUnavailableError,
+  UnauthorizedError,
+  type ErrorDetail,
+} from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import { validateInput } from '../shared/validation';
 import { CONNECT_PATH } from './connect-cookie';
@@ -40,7 +46,10 @@ export interface ConnectProblem {
   slug: string;
   message: string;
   details: ErrorDetail[];
-  /** Submitted values of non-secret fields, to fill the form again. */
+  /**
+   * Submitted values of non-secret fields, to fill the form again: credential fields by key,
+   * config fields as `config.<key>`.
+   */
   values: Record<string, string>;
 }
 
@@ -138,10 +147,12 @@ export class ConnectPageService {
    */
   async startOAuth(caller: Caller, form: Record<string, unknown>): Promise<ConnectAction> {
     let started: OAuthStart | undefined;
-    const outcome = await this.attempt(form, {}, async (slug) => {
+    const config = formConfig(form);
+    const outcome = await this.attempt(form, configValues(config), async (slug) => {
       started = await this.services.connections.startOAuth(caller, {
         connectorSlug: slug,
         returnTo: CONNECT_PATH,
+        ...(config !== undefined ? { config } : {}),
       });
       return started.handshake.url;
     });
@@ -168,14 +179,18 @@ export class ConnectPageService {
     const connector =
       typeof form.connectorSlug === 'string' ? this.services.connectors.find(form.connectorSlug) : undefined;
     const publicKeys = (connector?.credentialFields ?? []).filter((f) => !f.secret).map((f) => f.key);
-    const values = Object.fromEntries(
-      publicKeys
-        .filter((key) => typeof credentials[key] === 'string')
-        .map((key) => [key, credentials[key] as string]),
-    );
+    const config = formConfig(form);
+    const values = {
+      ...Object.fromEntries(
+        publicKeys
+          .filter((key) => typeof credentials[key] === 'string')
+          .map((key) => [key, credentials[key] as string]),
+      ),
+      ...configValues(config),
+    };
     return this.attempt(form, values, async (slug) => {
       const input = await validateInput(SubmitCredentialsDto, { credentials });
-      const connected = await this.services.connections.connectWithCredentials(caller, slug, input);
+      const connected = await this.services.connections.connectWithCredentials(caller, slug, input, config);
       return this.outcomeUrl(connected.id);
     });
   }
@@ -191,7 +206,14 @@ export class ConnectPageService {
       const { connectorSlug } = await validateInput(ConnectDto, { connectorSlug: form.connectorSlug });
       return { kind: 'redirect', location: await run(connectorSlug) };
     } catch (err) {
-      if (!(err instanceof BadRequestError)) throw err;
+      // Refusals the user can act on are shown beside the form: bad input, a config that differs
+      // from the connected one, a provider that could not check the credentials just now.
+      if (
+        !(err instanceof BadRequestError) &&
+        !(err instanceof ConflictError) &&
+        !(err instanceof ProviderUnavailableError)
+      )
+        throw err;
       return { kind: 'problem', problem: { slug, message: err.message, details: err.details ?? [], values } };
     }
   }
@@ -257,4 +279,20 @@ export class ConnectPageService {
       return { ok: false, message: `${name} was not connected: ${connection.lastError.message}` };
     return { ok: false, message: `${name} is not connected yet.` };
   }
+}
+
+/** The form's `config.<key>` fields, or undefined when it has none. */
+function formConfig(form: Record<string, unknown>): Record<string, unknown> | undefined {
+  const entries = Object.entries(form).filter(([name]) => name.startsWith('config.'));
+  if (entries.length === 0) return undefined;
+  return Object.fromEntries(entries.map(([name, value]) => [name.slice('config.'.length), value]));
+}
+
+/** Config values to write back into the form after a refusal (they are never secret). */
+function configValues(config: Record<string, unknown> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config ?? {})
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      .map(([key, value]) => [`config.${key}`, value]),
+  );
 }

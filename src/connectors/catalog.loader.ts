@@ -88,8 +88,17 @@ export function readBuiltinDefinitions(dir = BUILTIN_CATALOG_DIR): Array<{ file:
     });
 }
 
-/** The built-in catalog, checked: a bad edit fails the tests and the start, never a user. */
+/** The built catalog (scripts/build.js): every YAML file, already checked, as one JSON file. */
+const BUNDLE_FILE = path.join(__dirname, 'catalog.bundle.json');
+
+/**
+ * The built-in catalog, checked: a bad edit fails the tests, the build and the start, never a
+ * user. A build (dist/) reads the bundle the build checked; the sources read and check the YAML.
+ */
 export function builtinConnectors(dir = BUILTIN_CATALOG_DIR): ConnectorDefinition[] {
+  if (dir === BUILTIN_CATALOG_DIR && fs.existsSync(BUNDLE_FILE)) {
+    return JSON.parse(fs.readFileSync(BUNDLE_FILE, 'utf8')) as ConnectorDefinition[];
+  }
   return readBuiltinDefinitions(dir).map(({ file, raw }) => {
     const definition = checkConnectorDefinition(raw, `built-in ${file}`);
     if (`${definition.slug}.yaml` !== file)

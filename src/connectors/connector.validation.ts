@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import type { ConnectorDefinition } from './connector.types';
 import { compileLinearPattern, matchesLinearPattern } from '../shared/linear-pattern';
 import { isPlainObject } from '../shared/validation';
@@ -47,6 +47,9 @@ export function definitionSchemaText(): string {
 function definitionValidator(): ValidateFunction {
   if (!compiled) {
     const schema = JSON.parse(definitionSchemaText()) as { $id: string };
+    // Loaded on first use: a start from a build with no CONNECTORS_FILE never needs it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: Ajv2020 } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
     const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
     ajv.addSchema(schema);
     compiled = ajv.getSchema(`${schema.$id}#/$defs/definition`);
