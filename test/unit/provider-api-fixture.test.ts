@@ -4,9 +4,12 @@
  * says, those tests would prove nothing. Real HTTP here, through undici's `request` (what the
  * gateway uses) and fetch.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'undici';
+import { startOAuthProvider } from '../fixtures/oauth-provider';
 import {
   DEFAULT_API_ACCOUNT,
+  oauthBearerValidator,
   PROVIDER_API_ITEMS,
   startProviderApi,
   type ApiAccount,
@@ -132,6 +135,55 @@ describe('credentials', () => {
     expect(asked).toEqual(['oauth-1', 'other']);
     api.revoke('oauth-1');
     expect((await call('/me', { headers: { authorization: 'Bearer oauth-1' } })).status).toBe(401);
+  });
+
+  it("accepts the OAuth fixture's live access tokens through oauthBearerValidator, and not once revoked there", async () => {
+    const client = {
+      clientId: 'c1',
+      clientSecret: 's1',
+      redirectUris: ['http://127.0.0.1:9/cb'],
+      auth: 'client_secret_post' as const,
+    };
+    const oauth = await startOAuthProvider({ clients: [client] });
+    try {
+      await api.close();
+      api = await startProviderApi({ validateBearer: oauthBearerValidator(oauth) });
+      const verifier = randomBytes(32).toString('base64url');
+      const authorize = new URL(oauth.authorizationUrl);
+      authorize.search = new URLSearchParams({
+        response_type: 'code',
+        client_id: client.clientId,
+        redirect_uri: client.redirectUris[0]!,
+        scope: 'profile',
+        state: 'st',
+        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+      }).toString();
+      const callback = await oauth.authorize(authorize.toString());
+      const token = await fetch(oauth.tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: callback.searchParams.get('code')!,
+          redirect_uri: client.redirectUris[0]!,
+          code_verifier: verifier,
+          client_id: client.clientId,
+          client_secret: client.clientSecret,
+        }).toString(),
+      });
+      const accessToken = ((await token.json()) as { access_token: string }).access_token;
+      const res = await call('/t/acme/me', { headers: { authorization: `Bearer ${accessToken}` } });
+      expect(res.json).toEqual({
+        user: { email: 'ada@example.test', id: 'test-user-1', name: 'Ada Lovelace' },
+        tenant: 'acme',
+      });
+      oauth.revokeAllRefreshTokens();
+      expect((await call('/me', { headers: { authorization: `Bearer ${accessToken}` } })).status).toBe(401);
+      expect(api.credentialsSeen()).toContain(accessToken);
+    } finally {
+      await oauth.close();
+    }
   });
 
   it('keeps every credential registered or presented, valid or not', async () => {
