@@ -116,7 +116,8 @@ function configInputs(item: ConnectItem, problem: ConnectProblem | null): string
         const options = [
           field.required ? '' : '<option value="">(none)</option>',
           ...field.enum.map(
-            (choice) => `<option value="${e(choice)}"${choice === value ? ' selected' : ''}>${e(choice)}</option>`,
+            (choice) =>
+              `<option value="${e(choice)}"${choice === value ? ' selected' : ''}>${e(choice)}</option>`,
           ),
         ].filter(Boolean);
         control = `<select ${common.join(' ')}>${options.join('')}</select>`;

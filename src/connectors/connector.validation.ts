@@ -228,7 +228,44 @@ function templateSites(d: ConnectorDefinition): TemplateSite[] {
   return sites;
 }
 
+/** Headers a definition may not set: the transport's own, which the HTTP client decides. */
+const TRANSPORT_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'upgrade',
+  'te',
+]);
+
+/** Values that are sent as written, never filled: a placeholder there would go out literally. */
+function unfilledSites(d: ConnectorDefinition): Array<{ field: string; text: string }> {
+  const out: Array<{ field: string; text: string }> = [];
+  if (d.oauth?.issuer !== undefined) out.push({ field: 'oauth.issuer', text: d.oauth.issuer });
+  for (const [key, value] of Object.entries(d.oauth?.authorizationParams ?? {}))
+    out.push({ field: `oauth.authorizationParams.${key}`, text: value });
+  for (const [key, value] of Object.entries(d.oauth?.tokenParams ?? {}))
+    out.push({ field: `oauth.tokenParams.${key}`, text: value });
+  if (d.verify?.body !== undefined) out.push({ field: 'verify.body', text: JSON.stringify(d.verify.body) });
+  return out;
+}
+
 function crossFieldChecks(d: ConnectorDefinition, fail: Fail): void {
+  for (const site of unfilledSites(d)) {
+    if (site.text.includes('${')) fail(site.field, 'cannot hold placeholders (it is sent as written)');
+  }
+  for (const [where, headers] of [
+    ['api.headers', d.api?.headers],
+    ['verify.headers', d.verify?.headers],
+  ] as const) {
+    for (const [name, value] of Object.entries(headers ?? {})) {
+      if (TRANSPORT_HEADERS.has(name.toLowerCase()))
+        fail(`${where}.${name}`, 'is a header the HTTP client sets itself');
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value))
+        fail(`${where}.${name}`, 'must not contain control characters');
+    }
+  }
   unique(
     d.tools,
     (t) => t.name,
@@ -292,6 +329,12 @@ function crossFieldChecks(d: ConnectorDefinition, fail: Fail): void {
             `connectionConfig[${configFields.indexOf(field)}]`,
             `is used in ${site.field}, so it needs a pattern or an enum`,
           );
+        // A URL cannot be built without it (values from the token response come before any call).
+        if (site.url && !field.required && field.fromTokenResponse === undefined)
+          fail(
+            `connectionConfig[${configFields.indexOf(field)}].required`,
+            `must be true: the field is used in ${site.field}`,
+          );
         // A value only known after the code exchange cannot shape the exchange itself.
         if (field.fromTokenResponse !== undefined && site.field.startsWith('oauth.'))
           fail(site.field, `uses \${config.${p.key}}, which is filled only after the token exchange`);
@@ -314,5 +357,21 @@ function crossFieldChecks(d: ConnectorDefinition, fail: Fail): void {
       if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
         fail(site.field, 'must be an https URL (http is accepted only for localhost)');
     }
+  }
+  if (d.api) {
+    const sent = [
+      ...Object.values(d.api.headers ?? {}),
+      ...Object.values(d.api.query ?? {}),
+      ...(d.api.basicAuth ? [d.api.basicAuth.username, d.api.basicAuth.password] : []),
+    ].flatMap(placeholdersOf);
+    if (
+      d.authType === 'oauth' &&
+      d.api.headers &&
+      !d.api.basicAuth &&
+      !sent.some((p) => p.kind === 'accessToken')
+    )
+      fail('api.headers', 'replaces the default Authorization header but sends no ${accessToken}');
+    if (d.authType === 'api_key' && !sent.some((p) => p.kind === 'credentials'))
+      fail('api', 'sends none of the credentials (no ${credentials.<key>} in headers, query or basicAuth)');
   }
 }
