@@ -24,6 +24,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connector-definition.schema.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The JSON Schema of a connector definition
+         * @description The JSON Schema (draft 2020-12) that validates the built-in catalog and `CONNECTORS_FILE`
+         *     (one definition or an array of them, as JSON or YAML): `connectionConfig`, `api`,
+         *     `verify`, `oauth`, tools. The gateway adds the cross-field rules a schema cannot say
+         *     (README "Connector definition reference"). No authentication.
+         */
+        get: operations["getConnectorDefinitionSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connectors": {
         parameters: {
             query?: never;
@@ -88,8 +111,12 @@ export interface paths {
          *     `credentialSubmitUrl`; `none` — nothing, the connection is connected at once.
          *
          *     Refused with `400`: an unknown slug, a connector that is not `available`, an OAuth
-         *     connector whose client the operator has not configured, or a `returnTo` that is neither
-         *     on the gateway's origin nor allow-listed.
+         *     connector whose client the operator has not configured, a `returnTo` that is neither
+         *     on the gateway's origin nor allow-listed, or a `config` that breaks the connector's
+         *     `connectionConfig` (each problem named `config.<key>`; a host a value decides that is a
+         *     private or local address while `PROXY_ALLOW_PRIVATE_NETWORKS` is off). A repeat with a
+         *     different `config` replaces it while the connection is not connected, and is `409
+         *     CONFLICT` once it is.
          *
          *     Send an `Idempotency-Key` to make a retry safe: it gets the first answer again (same
          *     status, same body, the same `oauthUrl`), never a second handshake.
@@ -154,6 +181,14 @@ export interface paths {
          *     (`credentials.<key>`); values are never echoed. On success the credentials are encrypted
          *     at rest and the connection is `connected`. Submitting again replaces them
          *     (`connectedAt` keeps the first connection time).
+         *
+         *     When the connector checks credentials (`verifiesCredentials`), the gateway first makes
+         *     that call to the provider with them (within `VERIFY_TIMEOUT_MS`, redirects not followed).
+         *     2xx: stored, `connected`, `account` filled when the provider names one, `lastCheckedAt`
+         *     set. 401, 403 or another 4xx but 429: `400` with `details: [{field: "credentials"}]`
+         *     naming the provider's status; nothing is stored, and a connection that was connected
+         *     keeps its old credentials and status. 429, 5xx, a redirect, a timeout or a network
+         *     failure: `502 PROVIDER_UNAVAILABLE`, nothing changed.
          *
          *     Send an `Idempotency-Key` to make a retry safe: it gets the first answer again and
          *     stores nothing a second time.
@@ -573,7 +608,21 @@ export interface components {
             /** @description A regular expression (without slashes) the whole value must match, in the syntax JavaScript and RE2 share (no backreferences or lookaround); checked in linear time. */
             pattern?: string;
         };
-        /** @description A connector of the catalog (never its OAuth client settings). */
+        /** @description One per-connection config input of a connector (not secret), given as `config.<key>` on connect. */
+        ConfigField: {
+            key: string;
+            label: string;
+            required: boolean;
+            description?: string;
+            /** @description A regular expression (RE2 syntax, without slashes) the whole value must match. */
+            pattern?: string;
+            /** @description The only values allowed. */
+            enum?: string[];
+            example?: string;
+            /** @description When set, the value is not given on connect but filled after sign-in from this member of the provider's OAuth token response (Salesforce's `instance_url`). */
+            fromTokenResponse?: string;
+        };
+        /** @description A connector of the catalog (never its OAuth client settings, its `api` block or its `verify` call). */
         Connector: {
             slug: components["schemas"]["Slug"];
             name: string;
@@ -587,7 +636,13 @@ export interface components {
             availability: components["schemas"]["Availability"];
             /** @description Why it cannot be connected (present only when `availability` is not `available`). */
             availabilityReason?: string;
+            /** @description Lowercase words grouping the connector (`crm`, `support`, `dev-tools`, …). */
+            categories: string[];
             tools: components["schemas"]["Tool"][];
+            /** @description The per-connection config fields asked for on connect (a tenant, a host); empty when there are none. */
+            connectionConfig: components["schemas"]["ConfigField"][];
+            /** @description Whether credentials are checked at the provider on submit (and by health checks). */
+            verifiesCredentials: boolean;
             /** @description `api_key` connectors only: the credential form. */
             credentialFields?: components["schemas"]["CredentialField"][];
             /** @description `oauth` connectors only: the scopes the gateway asks for. */
@@ -610,6 +665,10 @@ export interface components {
             connectorSlug: components["schemas"]["Slug"];
             authType: components["schemas"]["AuthType"];
             label: string | null;
+            /** @description The connector's per-connection config values (`connectionConfig`), as given on connect or filled from the token response; `{}` when none. Never secret. */
+            config: {
+                [key: string]: string;
+            };
             status: components["schemas"]["ConnectionStatus"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
@@ -627,13 +686,18 @@ export interface components {
             expiresAt: string | null;
             /** @description OAuth — the granted scopes (null for other kinds and before the handshake). */
             scopes: string[] | null;
-            /** @description OAuth — who signed in at the provider, when it said (null otherwise). */
+            /** @description Who the credentials belong to at the provider (an email, a login, a workspace), from the OAuth token response or the connector's verification call; null when not known. */
             account: string | null;
             /**
              * Format: date-time
              * @description OAuth — when the token was last refreshed (null otherwise).
              */
             lastRefreshedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the credentials were last checked at the provider (on submit, by a health check); null until then.
+             */
+            lastCheckedAt: string | null;
         };
         ConnectionEnvelope: {
             connection: components["schemas"]["Connection"];
@@ -696,6 +760,17 @@ export interface components {
             label?: string | null;
             /** @description OAuth only — where to send the browser after the callback (same origin as `PUBLIC_URL`, or allow-listed). */
             returnTo?: string | null;
+            /**
+             * @description The connector's per-connection config (`connectionConfig`): required keys present, no
+             *     unknown keys, each value matching the field's `pattern` or `enum`; each problem is a 400
+             *     naming `config.<key>`. A host a value decides must not be a private or local address
+             *     when private networks are not allowed (`PROXY_ALLOW_PRIVATE_NETWORKS`). On a repeat
+             *     POST: a connection not connected yet takes the new config; a connected one with a
+             *     different config is 409 `CONFLICT`; omitted, the connection keeps its own.
+             */
+            config?: {
+                [key: string]: string;
+            };
         };
         ConnectResult: {
             connection: components["schemas"]["Connection"];
@@ -882,10 +957,12 @@ export interface components {
          *     `404`), `NOT_FOUND` 404, `CONFLICT` 409,
          *     `PAYLOAD_TOO_LARGE` 413, `IDEMPOTENCY_KEY_REUSED` 422 (an `Idempotency-Key` sent again
          *     with a different request), `RATE_LIMITED` 429 (over the API key's or session's rate
-         *     limit), `INTERNAL` 500, `SERVICE_UNAVAILABLE` 503.
+         *     limit), `INTERNAL` 500, `PROVIDER_UNAVAILABLE` 502 (a provider the gateway had to ask
+         *     did not answer usefully: 429, 5xx, a redirect, a timeout; nothing was changed),
+         *     `SERVICE_UNAVAILABLE` 503.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "PROVIDER_UNAVAILABLE" | "INTERNAL";
         ErrorDetail: {
             /** @description The field, as a dotted path (`credentials.apiKey`, `allowedConnectors.0`). */
             field: string;
@@ -969,6 +1046,15 @@ export interface components {
         };
         /** @description The error envelope of a 429. */
         RateLimitedError: {
+            error: {
+                /** @constant */
+                code: components["schemas"]["ErrorCode"];
+                message: components["schemas"]["ErrorMessage"];
+                details?: components["schemas"]["ErrorDetails"];
+            };
+        };
+        /** @description The error envelope of a 502. */
+        ProviderUnavailableError: {
             error: {
                 /** @constant */
                 code: components["schemas"]["ErrorCode"];
@@ -1074,6 +1160,19 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["InternalError"];
+            };
+        };
+        /**
+         * @description `PROVIDER_UNAVAILABLE`: a provider the gateway had to ask (to check credentials) did not
+         *     answer usefully — 429, 5xx, a redirect, a timeout or a network failure. Nothing was
+         *     changed; the same request may succeed later.
+         */
+        ProviderUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProviderUnavailableError"];
             };
         };
         /**
@@ -1258,6 +1357,31 @@ export interface operations {
                         openapi: string;
                         info: Record<string, never>;
                         paths: Record<string, never>;
+                    };
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    getConnectorDefinitionSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schema document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/schema+json": {
+                        /** @constant */
+                        $schema: "https://json-schema.org/draft/2020-12/schema";
+                        $defs: Record<string, never>;
                     };
                 };
             };
@@ -1541,6 +1665,7 @@ export interface operations {
             422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["ProviderUnavailable"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
