@@ -12,6 +12,7 @@ const CONTRACT_KEYS = [
   'authType',
   'connectedAt',
   'connectorSlug',
+  'config',
   'createdAt',
   'id',
   'label',
@@ -20,7 +21,7 @@ const CONTRACT_KEYS = [
   'updatedAt',
 ];
 /** Non-secret OAuth metadata the serializer adds beyond §3 (null for api_key and none connections). */
-const OAUTH_METADATA_KEYS = ['account', 'expiresAt', 'lastRefreshedAt', 'scopes'];
+const OAUTH_METADATA_KEYS = ['account', 'expiresAt', 'lastCheckedAt', 'lastRefreshedAt', 'scopes'];
 /** The exact key set of a serialized connection: any other field (a leak) fails. */
 const CONNECTION_KEYS = [...CONTRACT_KEYS, ...OAUTH_METADATA_KEYS].sort();
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -40,6 +40,7 @@ describe('the OpenAPI document', () => {
     expect(operations.sort()).toEqual(
       [
         'GET /api/v1/openapi.json',
+        'GET /api/v1/connector-definition.schema.json',
         'GET /api/v1/connectors',
         'GET /api/v1/connectors/{slug}',
         'GET /api/v1/connections',
