@@ -207,6 +207,10 @@ function templateSites(d: ConnectorDefinition): TemplateSite[] {
     add('oauth.authorizationUrl', d.oauth.authorizationUrl, true);
     add('oauth.tokenUrl', d.oauth.tokenUrl, true);
     add('oauth.revocationUrl', d.oauth.revocationUrl, true);
+    for (const [key, value] of Object.entries(d.oauth.authorizationParams ?? {}))
+      add(`oauth.authorizationParams.${key}`, value, false);
+    for (const [key, value] of Object.entries(d.oauth.tokenParams ?? {}))
+      add(`oauth.tokenParams.${key}`, value, false);
   }
   if (d.api) {
     add('api.baseUrl', d.api.baseUrl, true);
@@ -242,10 +246,6 @@ const TRANSPORT_HEADERS = new Set([
 function unfilledSites(d: ConnectorDefinition): Array<{ field: string; text: string }> {
   const out: Array<{ field: string; text: string }> = [];
   if (d.oauth?.issuer !== undefined) out.push({ field: 'oauth.issuer', text: d.oauth.issuer });
-  for (const [key, value] of Object.entries(d.oauth?.authorizationParams ?? {}))
-    out.push({ field: `oauth.authorizationParams.${key}`, text: value });
-  for (const [key, value] of Object.entries(d.oauth?.tokenParams ?? {}))
-    out.push({ field: `oauth.tokenParams.${key}`, text: value });
   if (d.verify?.body !== undefined) out.push({ field: 'verify.body', text: JSON.stringify(d.verify.body) });
   return out;
 }

@@ -15,7 +15,15 @@ export function resolveOAuthSettings(settings: OAuthSettings, config: Record<str
     authorizationUrl: fill(settings.authorizationUrl),
     tokenUrl: fill(settings.tokenUrl),
     ...(settings.revocationUrl !== undefined ? { revocationUrl: fill(settings.revocationUrl) } : {}),
+    ...(settings.authorizationParams !== undefined
+      ? { authorizationParams: fillEach(settings.authorizationParams, fill) }
+      : {}),
+    ...(settings.tokenParams !== undefined ? { tokenParams: fillEach(settings.tokenParams, fill) } : {}),
   };
+}
+
+function fillEach(params: Record<string, string>, fill: (text: string) => string): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, fill(value)]));
 }
 
 /** Undefined when the connector is gone, not OAuth, or not configured on this gateway. */

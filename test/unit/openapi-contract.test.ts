@@ -23,6 +23,8 @@ const connection = {
   scopes: null,
   account: null,
   lastRefreshedAt: null,
+  config: {},
+  lastCheckedAt: null,
 };
 
 function json(body: unknown, extra: Record<string, string> = {}): { headers: Headers; text: string } {
