@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type Ajv2020Class from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import type { ConnectorDefinition } from './connector.types';
 import { compileLinearPattern, matchesLinearPattern } from '../shared/linear-pattern';
@@ -49,7 +50,7 @@ function definitionValidator(): ValidateFunction {
     const schema = JSON.parse(definitionSchemaText()) as { $id: string };
     // Loaded on first use: a start from a build with no CONNECTORS_FILE never needs it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { default: Ajv2020 } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
+    const { default: Ajv2020 } = require('ajv/dist/2020') as { default: typeof Ajv2020Class };
     const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
     ajv.addSchema(schema);
     compiled = ajv.getSchema(`${schema.$id}#/$defs/definition`);
