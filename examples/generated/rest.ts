@@ -1098,6 +1098,21 @@ export interface components {
                 "application/json": components["schemas"]["ConflictError"];
             };
         };
+        /**
+         * @description `CONFLICT`: either the connection is connected with a different `config` (revoke it to
+         *     connect with another), or a request with this `Idempotency-Key` is still running (then
+         *     with `Retry-After`: retry after that many seconds to get its answer).
+         */
+        ConnectConflict: {
+            headers: {
+                /** @description Seconds to wait before retrying (only when an `Idempotency-Key` request is in progress). */
+                "Retry-After"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ConflictError"];
+            };
+        };
         /** @description `IDEMPOTENCY_KEY_REUSED`: this `Idempotency-Key` was used before with a different request (method, path or body). */
         IdempotencyKeyReused: {
             headers: {
@@ -1537,7 +1552,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            409: components["responses"]["IdempotencyInProgress"];
+            409: components["responses"]["ConnectConflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];

@@ -116,7 +116,29 @@ export function resolveBaseUrl(template: string, config: Record<string, string>)
       fieldOf(template),
     );
   }
+  // A value placed inside the host must stay inside it: the host the URL parser finds must be the
+  // template's host part as filled in. A value with `/`, `?`, `#`, `@`, `:` or `%` would move the
+  // request to another host (`evil.example?` in `https://${config.sub}.acme.dev`) and fails here.
+  const authority = hostTemplate(template);
+  if (authority !== undefined) {
+    const expected = filled(authority, { config, credentials: {} })?.toLowerCase();
+    if (expected !== url.host.toLowerCase()) {
+      throw new ProviderRequestError(
+        'A config value would change the host of the API address.',
+        fieldOf(authority),
+      );
+    }
+  }
   return url;
+}
+
+/** The host (and port) part of a URL template, when the template spells one out. */
+function hostTemplate(template: string): string | undefined {
+  const scheme = /^[a-z]+:\/\//.exec(template);
+  if (!scheme) return undefined; // the whole URL is a config value (a token response's instance URL)
+  const rest = template.slice(scheme[0].length);
+  const end = rest.search(/[/?#]/);
+  return end === -1 ? rest : rest.slice(0, end);
 }
 
 /**

@@ -21,9 +21,11 @@ const CONTRACT_KEYS = [
   'updatedAt',
 ];
 /** Non-secret OAuth metadata the serializer adds beyond §3 (null for api_key and none connections). */
-const OAUTH_METADATA_KEYS = ['account', 'expiresAt', 'lastCheckedAt', 'lastRefreshedAt', 'scopes'];
+const OAUTH_METADATA_KEYS = ['account', 'expiresAt', 'lastRefreshedAt', 'scopes'];
+/** When the provider last accepted the credentials (set by a check on submit, null before). */
+const CHECK_KEYS = ['lastCheckedAt'];
 /** The exact key set of a serialized connection: any other field (a leak) fails. */
-const CONNECTION_KEYS = [...CONTRACT_KEYS, ...OAUTH_METADATA_KEYS].sort();
+const CONNECTION_KEYS = [...CONTRACT_KEYS, ...OAUTH_METADATA_KEYS, ...CHECK_KEYS].sort();
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const VALID_OPENAI = { apiKey: `sk-${'a'.repeat(40)}` };

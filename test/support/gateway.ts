@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
+import { connectorsFileWithStandIns } from './provider-stand-in';
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type Config } from '../../src/config';
@@ -51,6 +52,7 @@ export async function startGateway(
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const connectorsFile = await connectorsFileWithStandIns(options.env?.CONNECTORS_FILE);
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: testDatabaseUrl(),
@@ -62,6 +64,7 @@ export async function startGateway(
     // (address-limit.test.ts turns it on).
     RATE_LIMIT_ADDRESS_POINTS: '0',
     ...options.env,
+    ...(connectorsFile !== undefined ? { CONNECTORS_FILE: connectorsFile } : {}),
   });
   const logs: string[] = [];
   const sink = new Writable({

@@ -2,6 +2,7 @@
  * Real processes for the newcomer's path (`npm start`, `npm run admin`), as someone who just
  * cloned the repository runs them: no database server, no key, nothing of the test run's settings.
  */
+import { connectorsFileWithStandIns } from './provider-stand-in';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
@@ -118,7 +119,12 @@ export async function stop(proc: RunningProcess) {
 
 /** `npm start` with `env` (its DATA_DIR and PORT), once it answers /readyz. */
 export async function startGatewayProcess(env: Record<string, string>): Promise<RunningProcess> {
-  const gateway = run('dist/main.js', [], env);
+  // Built-in connectors that check credentials at their provider go to a loopback stand-in.
+  const connectorsFile = await connectorsFileWithStandIns(env.CONNECTORS_FILE);
+  const gateway = run('dist/main.js', [], {
+    ...env,
+    ...(connectorsFile ? { CONNECTORS_FILE: connectorsFile } : {}),
+  });
   await waitUntilReady(`http://127.0.0.1:${env.PORT}`, gateway);
   return gateway;
 }
