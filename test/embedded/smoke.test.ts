@@ -5,6 +5,7 @@
  * with SIGTERM, start it again and find everything still there. And the three ways a bad
  * configuration must stop the start.
  */
+import { connectorsFileWithStandIns } from '../support/provider-stand-in';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,7 +53,9 @@ describe('newcomer path on the embedded engine', () => {
     dataDir = path.join(workDir, 'data');
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    env = { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
+    // OpenAI checks keys at the provider: the newcomer's made-up key goes to a loopback stand-in.
+    const connectorsFile = (await connectorsFileWithStandIns())!;
+    env = { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', CONNECTORS_FILE: connectorsFile };
   });
 
   afterAll(async () => {

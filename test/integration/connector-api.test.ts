@@ -318,6 +318,48 @@ describe('config and verification of an api_key connector', () => {
     expect(api.requests).toHaveLength(0);
   });
 
+  it('asks for the config on the hosted connect page, shows its problems, and connects with it', async () => {
+    const o = await owner();
+    const session = await o.api.post('/api/v1/sessions', { allowedConnectors: [slug] });
+    expect(session.status).toBe(201);
+    const browser = new TestBrowser();
+    expect((await browser.get(`${gw.baseUrl}/connect?session=${session.body.token}`)).status).toBe(303);
+    const page = await browser.get(`${gw.baseUrl}/connect`);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/<input id="acme-tenant-config-tenant" name="config.tenant"[^>]* required/);
+    expect(page.text).toMatch(/<select id="acme-tenant-config-region" name="config.region"/);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.text)![1]!;
+
+    const refused = await browser.post(`${gw.baseUrl}/connect/credentials`, {
+      connectorSlug: slug,
+      csrf,
+      'config.tenant': 'Not Valid',
+      'credentials.apiKey': 'page-key-secret-1',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toMatch(
+      /id="acme-tenant-config-tenant-error"[^>]*>.*does not have the expected format/,
+    );
+    expect(refused.text).toContain('value="Not Valid"'); // config is not secret: kept to fix
+    expect(refused.text).not.toContain('page-key-secret-1');
+
+    api.acceptApiKey('page-key-secret-1');
+    const connected = await browser.post(`${gw.baseUrl}/connect/credentials`, {
+      connectorSlug: slug,
+      csrf,
+      'config.tenant': 'paged',
+      'config.region': 'eu',
+      'credentials.apiKey': 'page-key-secret-1',
+    });
+    expect(connected.status).toBe(303);
+    const list = await o.api.get(`/api/v1/connections?connectorSlug=${slug}`);
+    expect(list.body.connections[0]).toMatchObject({
+      status: 'connected',
+      config: { tenant: 'paged', region: 'eu' },
+      account: 'ada@example.test',
+    });
+  });
+
   it('writes no credential into any log line', () => {
     const logs = gw.logs.join('\n');
     for (const secret of api.credentialsSeen()) expect(logs).not.toContain(secret);
