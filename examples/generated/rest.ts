@@ -648,12 +648,13 @@ export interface components {
          *     `connection.connected` (first time connected), `connection.expired` (refresh token
          *     refused), `connection.reauthorized` (connected again: new credentials or a new OAuth
          *     grant, same id), `connection.revoked`, `connection.error` (an attempt to connect
-         *     failed). Audit only: `connection.refresh_failed` (a refresh failed for a passing reason;
+         *     failed, or a health check found the credentials refused), `connection.recovered` (a
+         *     health check found them working again after an error). Audit only: `connection.refresh_failed` (a refresh failed for a passing reason;
          *     tokens kept), `connection.token_refreshed`, `credentials.read` (the runtime read the
          *     live credentials).
          * @enum {string}
          */
-        AuditEventType: "connection.created" | "connection.connected" | "connection.expired" | "connection.reauthorized" | "connection.revoked" | "connection.error" | "connection.refresh_failed" | "connection.token_refreshed" | "credentials.read";
+        AuditEventType: "connection.created" | "connection.connected" | "connection.expired" | "connection.reauthorized" | "connection.revoked" | "connection.error" | "connection.recovered" | "connection.refresh_failed" | "connection.token_refreshed" | "credentials.read";
         ConnectionEvent: {
             /**
              * Format: uuid
@@ -807,7 +808,7 @@ export interface components {
          * @description A connection lifecycle event a webhook endpoint can receive.
          * @enum {string}
          */
-        LifecycleEventType: "connection.created" | "connection.connected" | "connection.expired" | "connection.reauthorized" | "connection.revoked" | "connection.error";
+        LifecycleEventType: "connection.created" | "connection.connected" | "connection.expired" | "connection.reauthorized" | "connection.revoked" | "connection.error" | "connection.recovered";
         CreateWebhookRequest: {
             /** @description Where to POST events (absolute http(s), no user name, password or fragment). Under NODE_ENV=production (unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true) not a private or local network address: no such IP literal nor `localhost` / `*.localhost`; a host name's addresses are checked at each delivery. */
             url: string;

@@ -240,7 +240,7 @@ export type ConnectionEventList = {
 };
 
 /**
- * What happened to a connection. The first six are the lifecycle events that webhooks deliver
+ * What happened to a connection. The first seven are the lifecycle events that webhooks deliver
  * (named `connection.created` … in webhook bodies and the REST API).
  */
 export type ConnectionEventType =
@@ -254,6 +254,8 @@ export type ConnectionEventType =
   | 'connection.expired'
   /** It was connected again after having been connected before: new credentials, or a new OAuth grant on the same id. */
   | 'connection.reauthorized'
+  /** A health check found its credentials working again after an error: status `CONNECTED` again. */
+  | 'connection.recovered'
   /** A token refresh failed for a reason that may pass (the provider was unreachable); the connection keeps its tokens and is retried. */
   | 'connection.refresh_failed'
   /** Its owner revoked it (`revoke`); its secrets were destroyed. */
@@ -705,7 +707,8 @@ export type WebhookEndpoint = {
   description: Maybe<Scalars['String']['output']>;
   /**
    * The lifecycle event types it receives (`connection.created`, `connection.connected`,
-   * `connection.expired`, `connection.reauthorized`, `connection.revoked`, `connection.error`);
+   * `connection.expired`, `connection.reauthorized`, `connection.revoked`, `connection.error`,
+   * `connection.recovered`);
    * null when it receives all of them.
    */
   eventTypes: Maybe<Array<Scalars['String']['output']>>;
@@ -941,7 +944,7 @@ export type ConnectionEventListResolvers<ContextType = GraphQLContext, ParentTyp
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
-export type ConnectionEventTypeResolvers = { CONNECTION_CONNECTED: 'connection.connected', CONNECTION_CREATED: 'connection.created', CONNECTION_ERROR: 'connection.error', CONNECTION_EXPIRED: 'connection.expired', CONNECTION_REAUTHORIZED: 'connection.reauthorized', CONNECTION_REFRESH_FAILED: 'connection.refresh_failed', CONNECTION_REVOKED: 'connection.revoked', CONNECTION_TOKEN_REFRESHED: 'connection.token_refreshed', CREDENTIALS_READ: 'credentials.read' };
+export type ConnectionEventTypeResolvers = { CONNECTION_CONNECTED: 'connection.connected', CONNECTION_CREATED: 'connection.created', CONNECTION_ERROR: 'connection.error', CONNECTION_EXPIRED: 'connection.expired', CONNECTION_REAUTHORIZED: 'connection.reauthorized', CONNECTION_RECOVERED: 'connection.recovered', CONNECTION_REFRESH_FAILED: 'connection.refresh_failed', CONNECTION_REVOKED: 'connection.revoked', CONNECTION_TOKEN_REFRESHED: 'connection.token_refreshed', CREDENTIALS_READ: 'credentials.read' };
 
 export type ConnectionListResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectionList'] = ResolversParentTypes['ConnectionList']> = {
   nodes?: Resolver<Array<ResolversTypes['Connection']>, ParentType, ContextType>;

@@ -47,7 +47,7 @@ export type ConnectInput = {
 };
 
 /**
- * What happened to a connection. The first six are the lifecycle events that webhooks deliver
+ * What happened to a connection. The first seven are the lifecycle events that webhooks deliver
  * (named `connection.created` … in webhook bodies and the REST API).
  */
 export type ConnectionEventType =
@@ -61,6 +61,8 @@ export type ConnectionEventType =
   | 'CONNECTION_EXPIRED'
   /** It was connected again after having been connected before: new credentials, or a new OAuth grant on the same id. */
   | 'CONNECTION_REAUTHORIZED'
+  /** A health check found its credentials working again after an error: status `CONNECTED` again. */
+  | 'CONNECTION_RECOVERED'
   /** A token refresh failed for a reason that may pass (the provider was unreachable); the connection keeps its tokens and is retried. */
   | 'CONNECTION_REFRESH_FAILED'
   /** Its owner revoked it (`revoke`); its secrets were destroyed. */
