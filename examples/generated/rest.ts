@@ -165,6 +165,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connections/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a connection's credentials at the provider now
+         * @description Makes the connector's `verify` call with the stored credentials (OAuth: the access
+         *     token, refreshed first when it is near expiry; an OAuth connector without `verify` is
+         *     checked by refreshing its token) and answers the connection as the check left it.
+         *     No body. Running it again runs the check again (no `Idempotency-Key`).
+         *
+         *     - Accepted: `lastCheckedAt` is set, and `account` when the check named one. A
+         *       connection in `error` is `connected` again, `lastError` cleared (event
+         *       `connection.recovered`).
+         *     - Refused (HTTP 401 or 403): status `error`, `lastError.code` `credentials_rejected`
+         *       (event `connection.error`; not repeated while the refusals go on).
+         *     - The provider did not answer usefully (429, 5xx, another 4xx, a timeout, no
+         *       connection): `502`, nothing changed.
+         *     - An OAuth refresh the provider refuses (`invalid_grant`) turns the connection
+         *       `expired`, as any refresh does, and the check answers it.
+         *
+         *     Credentials replaced while the check runs (new credentials, a re-authorisation) win:
+         *     the check's result is dropped and the connection is answered as it is now. The
+         *     background pass (`HEALTH_CHECK_INTERVAL_SECONDS`) runs the same check.
+         */
+        post: operations["checkConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connections/{id}/events": {
         parameters: {
             query?: never;
@@ -634,6 +677,13 @@ export interface components {
              * @description OAuth — when the token was last refreshed (null otherwise).
              */
             lastRefreshedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the credentials were last checked at the provider (on submit, by
+             *     `POST /api/v1/connections/{id}/check`, or by the background health checks); null
+             *     until then.
+             */
+            lastCheckedAt: string | null;
         };
         ConnectionEnvelope: {
             connection: components["schemas"]["Connection"];
@@ -883,10 +933,11 @@ export interface components {
          *     `404`), `NOT_FOUND` 404, `CONFLICT` 409,
          *     `PAYLOAD_TOO_LARGE` 413, `IDEMPOTENCY_KEY_REUSED` 422 (an `Idempotency-Key` sent again
          *     with a different request), `RATE_LIMITED` 429 (over the API key's or session's rate
-         *     limit), `INTERNAL` 500, `SERVICE_UNAVAILABLE` 503.
+         *     limit), `INTERNAL` 500, `PROVIDER_UNAVAILABLE` 502 (a provider the gateway had to ask
+         *     did not answer usefully), `SERVICE_UNAVAILABLE` 503.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "PROVIDER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "INTERNAL";
         ErrorDetail: {
             /** @description The field, as a dotted path (`credentials.apiKey`, `allowedConnectors.0`). */
             field: string;
@@ -977,6 +1028,15 @@ export interface components {
                 details?: components["schemas"]["ErrorDetails"];
             };
         };
+        /** @description The error envelope of a 502. */
+        ProviderUnavailableError: {
+            error: {
+                /** @constant */
+                code: components["schemas"]["ErrorCode"];
+                message: components["schemas"]["ErrorMessage"];
+                details?: components["schemas"]["ErrorDetails"];
+            };
+        };
         /** @description The error envelope of a 503. */
         ServiceUnavailableError: {
             error: {
@@ -1057,6 +1117,18 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["ConflictError"];
+            };
+        };
+        /**
+         * @description `PROVIDER_UNAVAILABLE`: a provider the gateway had to ask did not answer usefully (429,
+         *     5xx, a timeout, no connection); nothing was changed, and the same request may succeed later.
+         */
+        ProviderUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProviderUnavailableError"];
             };
         };
         /** @description `PAYLOAD_TOO_LARGE`: the body is over `BODY_LIMIT_BYTES`. */
@@ -1542,6 +1614,60 @@ export interface operations {
             422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    checkConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Checked; the connection as the check left it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionEnvelope"];
+                };
+            };
+            /**
+             * @description `BAD_REQUEST`: a malformed id; nothing to check (the connector has no `verify` and
+             *     is not OAuth, or an OAuth connection holds no refresh token); or the connection's
+             *     config cannot reach the provider (`details` names the config field).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description `CONFLICT`: the connection is not connected or in error (pending, expired), so there is nothing to check yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            502: components["responses"]["ProviderUnavailable"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

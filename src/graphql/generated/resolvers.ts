@@ -413,6 +413,18 @@ export type DeleteWebhookEndpointPayload = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Checks a connection's stored credentials at its provider now, with the connector's verify call
+   * (OAuth: the access token, refreshed first when near expiry; an OAuth connector without verify
+   * is checked by refreshing its token), and returns the connection as the check left it:
+   * `lastCheckedAt` set; credentials refused (HTTP 401/403) turn it `ERROR` with `lastError.code`
+   * `credentials_rejected`; accepted while in `ERROR` makes it `CONNECTED` again (event
+   * `CONNECTION_RECOVERED`). Errors: `PROVIDER_UNAVAILABLE` when the provider did not answer
+   * usefully (nothing changed), `CONFLICT` when the connection is not connected or in error,
+   * `BAD_REQUEST` when there is nothing to check or the connection's config cannot reach the
+   * provider, `NOT_FOUND` for an unknown id.
+   */
+  checkConnection: Connection;
+  /**
    * Starts a connection to a connector, or returns the caller's existing live one
    * (`created: false`). The payload says what to do next: open `oauthUrl` in a browser,
    * or submit credentials.
@@ -467,6 +479,12 @@ export type Mutation = {
    * request replay the first answer and store nothing again.
    */
   submitCredentials: SubmitCredentialsPayload;
+};
+
+
+/** The gateway's write operations; each runs the same service code as its REST twin. */
+export type MutationCheckConnectionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1006,6 +1024,7 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
 }
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  checkConnection?: Resolver<ResolversTypes['Connection'], ParentType, ContextType, RequireFields<MutationCheckConnectionArgs, 'id'>>;
   connect?: Resolver<ResolversTypes['ConnectPayload'], ParentType, ContextType, RequireFields<MutationConnectArgs, 'input'>>;
   createSession?: Resolver<ResolversTypes['CreateSessionPayload'], ParentType, ContextType, RequireFields<MutationCreateSessionArgs, 'input'>>;
   createWebhookEndpoint?: Resolver<ResolversTypes['CreateWebhookEndpointPayload'], ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;
