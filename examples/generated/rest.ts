@@ -653,6 +653,10 @@ export interface components {
             connectorSlug: components["schemas"]["Slug"];
             authType: components["schemas"]["AuthType"];
             label: string | null;
+            /** @description The connector's per-connection config values (never secret); `{}` when it has none. */
+            config: {
+                [key: string]: string;
+            };
             status: components["schemas"]["ConnectionStatus"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
