@@ -22,7 +22,9 @@ const CONTRACT_KEYS = [
 /** Non-secret OAuth metadata the serializer adds beyond §3 (null for api_key and none connections). */
 const OAUTH_METADATA_KEYS = ['account', 'expiresAt', 'lastRefreshedAt', 'scopes'];
 /** The exact key set of a serialized connection: any other field (a leak) fails. */
-const CONNECTION_KEYS = [...CONTRACT_KEYS, ...OAUTH_METADATA_KEYS].sort();
+/** The connector's config values, and when the credentials were last checked at the provider. */
+const CHECK_KEYS = ['config', 'lastCheckedAt'];
+const CONNECTION_KEYS = [...CONTRACT_KEYS, ...OAUTH_METADATA_KEYS, ...CHECK_KEYS].sort();
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const VALID_OPENAI = { apiKey: `sk-${'a'.repeat(40)}` };
