@@ -23,6 +23,8 @@ const connection = {
   scopes: null,
   account: null,
   lastRefreshedAt: null,
+  lastCheckedAt: null,
+  config: {},
 };
 
 function json(body: unknown, extra: Record<string, string> = {}): { headers: Headers; text: string } {
@@ -52,6 +54,7 @@ describe('the OpenAPI response checker', () => {
         '/api/v1/connections',
         `/api/v1/connections/${ID}`,
         `/api/v1/connections/${ID}/credentials`,
+        `/api/v1/connections/${ID}/check`,
         `/api/v1/connections/${ID}/oauth`,
         '/api/v1/connections/oauth/start',
         '/api/v1/connections/oauth/callback',
@@ -60,7 +63,7 @@ describe('the OpenAPI response checker', () => {
         `/internal/v1/connections/${ID}/credentials`,
       ]) {
         if (!fresh.match(method, path)) continue;
-        for (const status of [200, 201, 400, 401, 404, 409, 413, 500, 503]) {
+        for (const status of [200, 201, 400, 401, 404, 409, 413, 500, 502, 503]) {
           // Whatever the verdict, checking must not throw (every schema it reaches compiles).
           fresh.check({ method, url: `${BASE}${path}`, status, ...json({}) });
           compiled += 1;
