@@ -148,7 +148,7 @@ describe('checking a connection now', () => {
           apiKeyConnector(plainSlug, api.url, false),
           apiKeyConnector(otherSlug, api.url),
         ]),
-        VERIFY_TIMEOUT_MS: '300',
+        VERIFY_TIMEOUT_MS: '1500',
         WEBHOOK_POLL_INTERVAL_MS: '50',
       },
       webhookWorker: true,
@@ -255,6 +255,34 @@ describe('checking a connection now', () => {
     expect(res.body.error.code).toBe('PROVIDER_UNAVAILABLE');
     expect(await stored(gw, id)).toEqual(before);
     expect(await eventTypes(o, id)).toEqual(['connection.connected', 'connection.created']);
+  });
+
+  it('credentials re-submitted while a check runs win: the check of the old ones is dropped', async () => {
+    const o = await owner(gw);
+    const oldKey = newKey();
+    api.acceptApiKey(oldKey);
+    const id = await connectWithKey(o, slug, oldKey);
+    api.revoke(oldKey);
+    // The check's request (the next one) is answered late: 401, after the new key is stored.
+    api.setMode('slow', { delayMs: 800, count: 1 });
+    const checking = o.api.post(`/api/v1/connections/${id}/check`);
+    await until(() => requestsWith(api, oldKey) >= 2, 5_000, 'the check reaching the provider');
+    const newerKey = newKey();
+    api.acceptApiKey(newerKey);
+    const submitted = await o.api.post(`/api/v1/connections/${id}/credentials`, {
+      credentials: { apiKey: newerKey },
+    });
+    expect(submitted.status).toBe(200);
+
+    const checked = await checking;
+    expect(checked.status).toBe(200);
+    expect(checked.body.connection).toMatchObject({ status: 'connected', lastError: null });
+    expect((await stored(gw, id)).status).toBe('connected');
+    expect(await eventTypes(o, id)).toEqual([
+      'connection.reauthorized',
+      'connection.connected',
+      'connection.created',
+    ]);
   });
 
   it('a connection with nothing to check (no verify, not OAuth) is 400', async () => {
