@@ -523,6 +523,8 @@ describe('OAuth connections', () => {
   let gw: TestGateway;
   let secrets: ConnectionSecrets;
   const slug = `health-oauth-${suffix()}`;
+  /** The same provider without verify: a check is a refresh. */
+  const refreshOnlySlug = `health-oauth-plain-${suffix()}`;
   /** Every bearer token the API was shown, in order. */
   const presented: string[] = [];
   /** Tokens the API refuses; `refuseAll` refuses every one (the user removed the app). */
@@ -554,11 +556,14 @@ describe('OAuth connections', () => {
       verify: { method: 'GET', path: '/me', account: '/user/email' },
     };
     const envSlug = slug.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+    const plainEnvSlug = refreshOnlySlug.toUpperCase().replace(/[^A-Z0-9]/g, '_');
     gw = await startGateway({
       env: {
-        CONNECTORS_FILE: connectorsFile([definition]),
+        CONNECTORS_FILE: connectorsFile([definition, provider.connectorDefinition(refreshOnlySlug)]),
         [`CONNECTOR_${envSlug}_CLIENT_ID`]: CLIENT_ID,
         [`CONNECTOR_${envSlug}_CLIENT_SECRET`]: CLIENT_SECRET,
+        [`CONNECTOR_${plainEnvSlug}_CLIENT_ID`]: CLIENT_ID,
+        [`CONNECTOR_${plainEnvSlug}_CLIENT_SECRET`]: CLIENT_SECRET,
         PUBLIC_URL,
         HEALTH_CHECK_INTERVAL_SECONDS: '3600',
       },
@@ -590,8 +595,8 @@ describe('OAuth connections', () => {
 
   const refreshes = () => provider.tokenRequests.filter((r) => r.grantType === 'refresh_token').length;
 
-  async function connectOAuth(o: Owner): Promise<string> {
-    const res = await o.api.post('/api/v1/connections', { connectorSlug: slug });
+  async function connectOAuth(o: Owner, connectorSlug = slug): Promise<string> {
+    const res = await o.api.post('/api/v1/connections', { connectorSlug });
     expect(res.status).toBe(201);
     const browser = new TestBrowser({ [PUBLIC_URL]: gw.baseUrl });
     const callback = await provider.authorize((await openOAuthUrl(browser, res.body.oauthUrl)).toString());
@@ -647,6 +652,26 @@ describe('OAuth connections', () => {
     const types = await eventTypes(o, id);
     expect(types.slice(0, 2)).toEqual(['connection.recovered', 'connection.token_refreshed']);
     expect(types).toContain('connection.error');
+  });
+
+  it('an OAuth connector without verify is checked by refreshing the token; a grant the provider ended turns it expired', async () => {
+    const o = await owner(gw);
+    const id = await connectOAuth(o, refreshOnlySlug);
+    const before = await accessTokenOf(id);
+    const refreshesBefore = refreshes();
+    const checked = await o.api.post(`/api/v1/connections/${id}/check`);
+    expect(checked.status).toBe(200);
+    expect(checked.body.connection.status).toBe('connected');
+    expect(checked.body.connection.lastCheckedAt).not.toBeNull();
+    expect(refreshes()).toBe(refreshesBefore + 1);
+    expect(await accessTokenOf(id)).not.toBe(before);
+
+    provider.revokeAllRefreshTokens(await accessTokenOf(id));
+    const ended = await o.api.post(`/api/v1/connections/${id}/check`);
+    expect(ended.status).toBe(200);
+    expect(ended.body.connection).toMatchObject({ status: 'expired', lastError: { code: 'invalid_grant' } });
+    // Expired is not checked again: it needs a re-authorisation.
+    expect((await o.api.post(`/api/v1/connections/${id}/check`)).status).toBe(409);
   });
 
   it('no token reaches a log line', () => {
