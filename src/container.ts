@@ -9,6 +9,8 @@ import { ConnectionRepository } from './connections/connection.repository';
 import { ConnectionSecrets } from './connections/connection-secrets';
 import { ConnectionService } from './connections/connection.service';
 import { CredentialVerifier } from './connections/credential-verification';
+import { ConnectionHealth } from './connections/connection-health';
+import { HealthCheckLeaseRepository } from './connections/health-check-lease.repository';
 import { ProviderApi } from './providers/provider-api';
 import { HandshakeService } from './oauth/handshake.service';
 import { OAuthClient } from './oauth/oauth-client';
@@ -49,6 +51,10 @@ import type { Caller } from './shared/caller';
 
 /** At most this many verified keys are held in memory (the oldest go first). */
 const KEY_CACHE_ENTRIES = 10_000;
+/** A claimed health check's lease outlasts its provider deadlines by this much (database round trips). */
+const HEALTH_LEASE_MARGIN_MS = 10_000;
+/** A connection whose provider did not answer a scheduled check is tried again after this long at most. */
+const HEALTH_RETRY_AFTER_MS = 15 * 60_000;
 
 export interface ServiceDeps {
   dataSource: DataSource;
@@ -101,6 +107,8 @@ export interface Services {
   owners: OwnerService;
   connectors: ConnectorService;
   connections: ConnectionService;
+  /** Health checks of connections' credentials, asked now or by the background pass. */
+  connectionHealth: ConnectionHealth;
   handshakes: HandshakeService;
   tokens: TokenService;
   runtime: RuntimeService;
@@ -190,6 +198,25 @@ export function createServices(deps: ServiceDeps): Services {
     verifier,
     deps.config.proxyAllowPrivateNetworks,
   );
+  const connectionHealth = new ConnectionHealth(
+    connections,
+    connectionRepository,
+    new HealthCheckLeaseRepository(deps.dataSource),
+    deps.catalog,
+    connectors,
+    secrets,
+    verifier,
+    tokens,
+    deps.clock,
+    deps.logger,
+    {
+      intervalSeconds: deps.config.healthCheckIntervalSeconds,
+      concurrency: deps.config.healthCheckConcurrency,
+      // A check may refresh a token first, then verify: both deadlines and a margin.
+      leaseMs: oauthClient.timeoutMs + deps.config.verifyTimeoutMs + HEALTH_LEASE_MARGIN_MS,
+      retryAfterMs: Math.min(deps.config.healthCheckIntervalSeconds * 1000, HEALTH_RETRY_AFTER_MS),
+    },
+  );
   const runtime = new RuntimeService(connectionRepository, secrets, tokens, journal, deps.clock, deps.logger);
   const audit = new AuditService(auditEvents, connections);
   const auditRetention = new AuditRetention(auditEvents, deps.config.auditRetentionDays, deps.logger);
@@ -245,6 +272,7 @@ export function createServices(deps: ServiceDeps): Services {
     owners,
     connectors,
     connections,
+    connectionHealth,
     handshakes,
     tokens,
     runtime,

@@ -11,13 +11,20 @@ import { loadCatalog } from './connectors/catalog.loader';
 import { createServices, type Services } from './container';
 import { openGatewayDatabase, type Database } from './db/database';
 import { startGraphQL } from './graphql/server';
+import { HealthCheckScheduler } from './connections/health-check-scheduler';
 import { RefreshScheduler } from './oauth/refresh-scheduler';
 import { systemClock, type Clock } from './shared/clock';
 import { resolveCipher } from './shared/crypto/keyring';
 import { createLogger, type Logger } from './shared/logger';
 
 /** The background jobs, in the order they start (they stop in the same order). */
-export const GATEWAY_JOBS = ['invalidations', 'webhookWorker', 'auditRetention', 'tokenRefresh'] as const;
+export const GATEWAY_JOBS = [
+  'invalidations',
+  'webhookWorker',
+  'auditRetention',
+  'tokenRefresh',
+  'healthChecks',
+] as const;
 export type GatewayJob = (typeof GATEWAY_JOBS)[number];
 
 export interface GatewayOverrides {
@@ -128,6 +135,7 @@ export async function createGateway(
         config.tokenRefreshIntervalSeconds * 1000,
         logger,
       ),
+      healthChecks: new HealthCheckScheduler(services.connectionHealth, logger),
     };
     return {
       config,

@@ -200,6 +200,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connections/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a connection's credentials at the provider now
+         * @description Makes the connector's `verify` call with the stored credentials (OAuth: the access
+         *     token, refreshed first when it is near expiry; an OAuth connector without `verify` is
+         *     checked by refreshing its token) and answers the connection as the check left it.
+         *     No body. Running it again runs the check again (no `Idempotency-Key`).
+         *
+         *     - Accepted: `lastCheckedAt` is set, and `account` when the check named one. A
+         *       connection in `error` is `connected` again, `lastError` cleared (event
+         *       `connection.recovered`).
+         *     - Refused (HTTP 401 or 403): status `error`, `lastError.code` `credentials_rejected`
+         *       (event `connection.error`; not repeated while the refusals go on).
+         *     - The provider did not answer usefully (429, 5xx, another 4xx, a timeout, no
+         *       connection): `502`, nothing changed.
+         *     - An OAuth refresh the provider refuses (`invalid_grant`) turns the connection
+         *       `expired`, as any refresh does, and the check answers it.
+         *
+         *     Credentials replaced while the check runs (new credentials, a re-authorisation) win:
+         *     the check's result is dropped and the connection is answered as it is now. The
+         *     background pass (`HEALTH_CHECK_INTERVAL_SECONDS`) runs the same check.
+         */
+        post: operations["checkConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connections/{id}/events": {
         parameters: {
             query?: never;
@@ -695,7 +738,9 @@ export interface components {
             lastRefreshedAt: string | null;
             /**
              * Format: date-time
-             * @description When the credentials were last checked at the provider (on submit, by a health check); null until then.
+             * @description When the credentials were last checked at the provider (on submit, by
+             *     `POST /api/v1/connections/{id}/check`, or by the background health checks); null
+             *     until then.
              */
             lastCheckedAt: string | null;
         };
@@ -712,12 +757,13 @@ export interface components {
          *     `connection.connected` (first time connected), `connection.expired` (refresh token
          *     refused), `connection.reauthorized` (connected again: new credentials or a new OAuth
          *     grant, same id), `connection.revoked`, `connection.error` (an attempt to connect
-         *     failed). Audit only: `connection.refresh_failed` (a refresh failed for a passing reason;
+         *     failed, or a health check found the credentials refused), `connection.recovered` (a
+         *     health check found them working again after an error). Audit only: `connection.refresh_failed` (a refresh failed for a passing reason;
          *     tokens kept), `connection.token_refreshed`, `credentials.read` (the runtime read the
          *     live credentials).
          * @enum {string}
          */
-        AuditEventType: "connection.created" | "connection.connected" | "connection.expired" | "connection.reauthorized" | "connection.revoked" | "connection.error" | "connection.refresh_failed" | "connection.token_refreshed" | "credentials.read";
+        AuditEventType: "connection.created" | "connection.connected" | "connection.expired" | "connection.reauthorized" | "connection.revoked" | "connection.error" | "connection.recovered" | "connection.refresh_failed" | "connection.token_refreshed" | "credentials.read";
         ConnectionEvent: {
             /**
              * Format: uuid
@@ -882,7 +928,7 @@ export interface components {
          * @description A connection lifecycle event a webhook endpoint can receive.
          * @enum {string}
          */
-        LifecycleEventType: "connection.created" | "connection.connected" | "connection.expired" | "connection.reauthorized" | "connection.revoked" | "connection.error";
+        LifecycleEventType: "connection.created" | "connection.connected" | "connection.expired" | "connection.reauthorized" | "connection.revoked" | "connection.error" | "connection.recovered";
         CreateWebhookRequest: {
             /** @description Where to POST events (absolute http(s), no user name, password or fragment). Under NODE_ENV=production (unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true) not a private or local network address: no such IP literal nor `localhost` / `*.localhost`; a host name's addresses are checked at each delivery. */
             url: string;
@@ -962,7 +1008,7 @@ export interface components {
          *     `SERVICE_UNAVAILABLE` 503.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "PROVIDER_UNAVAILABLE" | "INTERNAL";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "PROVIDER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "INTERNAL";
         ErrorDetail: {
             /** @description The field, as a dotted path (`credentials.apiKey`, `allowedConnectors.0`). */
             field: string;
@@ -1678,6 +1724,60 @@ export interface operations {
             409: components["responses"]["IdempotencyInProgress"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            502: components["responses"]["ProviderUnavailable"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    checkConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Checked; the connection as the check left it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionEnvelope"];
+                };
+            };
+            /**
+             * @description `BAD_REQUEST`: a malformed id; nothing to check (the connector has no `verify` and
+             *     is not OAuth, or an OAuth connection holds no refresh token); or the connection's
+             *     config cannot reach the provider (`details` names the config field).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description `CONFLICT`: the connection is not connected or in error (pending, expired), so there is nothing to check yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
             502: components["responses"]["ProviderUnavailable"];

@@ -1,4 +1,4 @@
-/** The kinds of audit event. The first six are the lifecycle events webhooks deliver. */
+/** The kinds of audit event. The first seven are the lifecycle events webhooks deliver. */
 import { LIFECYCLE_EVENT_TYPES, type LifecycleEventType } from '../webhooks/lifecycle-event';
 
 export const AUDIT_EVENT_TYPES = [

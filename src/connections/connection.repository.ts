@@ -1,5 +1,5 @@
 /** Connections in PostgreSQL. TypeORM lives here and nowhere above it. */
-import { IsNull, Not, type DataSource, type FindOptionsWhere } from 'typeorm';
+import { In, IsNull, Not, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { Connection } from './connection.entity';
 import type { ConnectionRecord, ConnectionStatus, LastError } from './connection.types';
 import type { AuthType } from '../connectors/connector.types';
@@ -82,7 +82,8 @@ export interface StoredTokens {
 /** What a change to one live connection does, decided from the row as it was (see changeLive). */
 export interface LiveChange {
   set: Partial<Connection>;
-  type: AuditEventType;
+  /** The event journaled; none only for bookkeeping no one is told about (when a check last ran). */
+  type: AuditEventType | null;
   facts?: ChangeFacts;
 }
 
@@ -349,6 +350,23 @@ export class ConnectionRepository {
   }
 
   /**
+   * Records a health check's result on a live connection that is still connected or in error
+   * and still holds the tokens of `version` (a re-authorisation or new credentials meanwhile win:
+   * null, nothing changed).
+   */
+  async recordCheck(
+    id: string,
+    version: number,
+    change: (before: Connection) => LiveChange,
+  ): Promise<Connection | null> {
+    const changed = await this.changeLive(
+      { id, tokenVersion: version, status: In(['connected', 'error'] satisfies ConnectionStatus[]) },
+      change,
+    );
+    return changed?.after ?? null;
+  }
+
+  /**
    * The one way a live connection changes: in one transaction, lock the live row matching
    * `where`, apply what `change` decides from it as it was, re-read it and journal the event
    * (audit row, webhook outbox). Null when no live row matches.
@@ -365,7 +383,7 @@ export class ConnectionRepository {
       await repo.update({ id: before.id }, set);
       // withDeleted: a revocation's row is soft-deleted by the change itself.
       const after = await repo.findOneOrFail({ where: { id: before.id }, withDeleted: true });
-      await this.journal.record(tx, after, type, facts);
+      if (type) await this.journal.record(tx, after, type, facts);
       return { before, after };
     });
   }

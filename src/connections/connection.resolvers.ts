@@ -27,6 +27,7 @@ export const connectionResolvers: Resolvers = {
     },
     revoke: (_, args, ctx) => ctx.services.connections.revoke(ctx.caller, args.id),
     reauthorize: (_, args, ctx) => ctx.services.connections.reauthorize(ctx.caller, args.id, args.returnTo),
+    checkConnection: (_, args, ctx) => ctx.services.connectionHealth.check(ctx.caller, args.id),
   },
   ConnectionList: {
     nodes: (page) => page.connections,

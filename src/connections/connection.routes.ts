@@ -26,9 +26,9 @@ const SUBMIT_CREDENTIALS = '/connections/:id/credentials';
  */
 export const idempotentConnectionRoutes: readonly string[] = [CONNECT, SUBMIT_CREDENTIALS];
 
-export function connectionRoutes(services: Pick<Services, 'connections'>): Router {
+export function connectionRoutes(services: Pick<Services, 'connections' | 'connectionHealth'>): Router {
   const router = Router();
-  const { connections } = services;
+  const { connections, connectionHealth } = services;
 
   router.get('/connections', async (req, res) => {
     const page = await connections.list(callerOf(res), {
@@ -58,6 +58,12 @@ export function connectionRoutes(services: Pick<Services, 'connections'>): Route
     const caller = callerOf(res);
     const input = await validateInput(SubmitCredentialsDto, req.body);
     const connection = await connections.submitCredentials(caller, pathParam(req, 'id'), input);
+    res.json({ connection: toConnectionView(connection) });
+  });
+
+  // Runs the check again on a retry, which is what a retry wants: no Idempotency-Key.
+  router.post('/connections/:id/check', async (req, res) => {
+    const connection = await connectionHealth.check(callerOf(res), pathParam(req, 'id'));
     res.json({ connection: toConnectionView(connection) });
   });
 

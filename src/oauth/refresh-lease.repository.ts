@@ -56,7 +56,9 @@ export class RefreshLeaseRepository {
   /**
    * Saves a refreshed token set (a rotated refresh token with it) under the next token version,
    * if the tokens are still at `version`; releases the lease if it is still `lease`. False when
-   * the tokens changed meanwhile (nothing saved).
+   * the tokens changed meanwhile (nothing saved). A connection in error keeps its status and
+   * error: a new token says nothing about whether the provider's API accepts it (a health check
+   * decides that).
    */
   async finish(id: string, lease: Date, version: number, tokens: StoredTokens, now: Date): Promise<boolean> {
     const changed = await this.connections.changeLive({ id, tokenVersion: version }, (before) => ({
@@ -65,8 +67,7 @@ export class RefreshLeaseRepository {
         tokenVersion: version + 1,
         tokenExpiresAt: tokens.expiresAt,
         scopes: tokens.scopes,
-        status: 'connected',
-        lastError: null,
+        ...(before.status === 'error' ? {} : { status: 'connected' as const, lastError: null }),
         lastRefreshedAt: now,
         refreshLeaseUntil: releasedIfOurs(before.refreshLeaseUntil, lease),
         updatedAt: now,

@@ -30,6 +30,19 @@ import type { RefreshLeaseRepository } from './refresh-lease.repository';
 const LEASE_MARGIN_MS = 5_000;
 const LEASE_POLL_MS = 50;
 
+/**
+ * The statuses whose tokens are renewed: connected, and error (a health check found the provider
+ * refusing them; they are still held, and a later check may find them working again).
+ */
+function holdsTokens(status: Connection['status']): boolean {
+  return status === 'connected' || status === 'error';
+}
+
+export interface RefreshOptions {
+  /** Refresh even when the token is not near expiry (a health check of a connector without verify). */
+  force?: boolean;
+}
+
 export interface LiveAccessToken {
   accessToken: string;
   tokenType: string;
@@ -88,10 +101,12 @@ export class TokenService {
   }
 
   /** Refreshes one connection now (or joins the refresh already running); returns the row after it. */
-  refresh(connectionId: string): Promise<Connection> {
+  refresh(connectionId: string, options: RefreshOptions = {}): Promise<Connection> {
     const running = this.inFlight.get(connectionId);
     if (running) return running;
-    const work = this.refreshAcrossInstances(connectionId).finally(() => this.inFlight.delete(connectionId));
+    const work = this.refreshAcrossInstances(connectionId, options.force === true).finally(() =>
+      this.inFlight.delete(connectionId),
+    );
     this.inFlight.set(connectionId, work);
     return work;
   }
@@ -124,23 +139,24 @@ export class TokenService {
     return { refreshed, failed };
   }
 
-  private async refreshAcrossInstances(connectionId: string): Promise<Connection> {
+  private async refreshAcrossInstances(connectionId: string, force: boolean): Promise<Connection> {
     const deadline = Date.now() + this.leaseMs * 2;
     for (;;) {
       const claimed = await this.leases.claim(connectionId, this.leaseMs);
-      if (claimed) return this.refreshClaimed(claimed.connection, claimed.lease);
+      if (claimed) return this.refreshClaimed(claimed.connection, claimed.lease, force);
       // Another instance holds the lease: wait for what it stores, or for the lease to be free.
       await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
       const current = await this.connections.findLiveById(connectionId);
       if (!current) throw new ConflictError('The connection was revoked.');
-      if (!this.needsRefresh(current) || current.status !== 'connected') return current;
+      // A forced refresh waits for the lease itself: the other holder may not have refreshed.
+      if ((!force && !this.needsRefresh(current)) || !holdsTokens(current.status)) return current;
       if (Date.now() > deadline) return current;
     }
   }
 
-  private async refreshClaimed(connection: Connection, lease: Date): Promise<Connection> {
+  private async refreshClaimed(connection: Connection, lease: Date, force: boolean): Promise<Connection> {
     // Re-read after the claim: another instance may have refreshed just before we got the lease.
-    if (!this.needsRefresh(connection) || connection.status !== 'connected' || !connection.secret) {
+    if ((!force && !this.needsRefresh(connection)) || !holdsTokens(connection.status) || !connection.secret) {
       await this.leases.release(connection.id, lease);
       return (await this.connections.findLiveById(connection.id)) ?? connection;
     }

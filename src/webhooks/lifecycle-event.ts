@@ -13,6 +13,7 @@ export const LIFECYCLE_EVENT_TYPES = [
   'connection.reauthorized',
   'connection.revoked',
   'connection.error',
+  'connection.recovered',
 ] as const;
 
 export type LifecycleEventType = (typeof LIFECYCLE_EVENT_TYPES)[number];

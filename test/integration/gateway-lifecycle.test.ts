@@ -4,6 +4,7 @@
  */
 import 'reflect-metadata';
 import { AuditRetention } from '../../src/audit/audit-retention';
+import { HealthCheckScheduler } from '../../src/connections/health-check-scheduler';
 import { loadConfig } from '../../src/config';
 import { createGateway, GATEWAY_JOBS, type GatewayJob } from '../../src/gateway';
 import { RefreshScheduler } from '../../src/oauth/refresh-scheduler';
@@ -18,6 +19,7 @@ const JOB_CLASSES: Record<GatewayJob, { prototype: { start(): unknown; stop(): P
   webhookWorker: WebhookWorker,
   auditRetention: AuditRetention,
   tokenRefresh: RefreshScheduler,
+  healthChecks: HealthCheckScheduler,
 };
 
 function testConfig() {

@@ -48,6 +48,7 @@ describe('the OpenAPI document', () => {
         'GET /api/v1/connections/{id}',
         'DELETE /api/v1/connections/{id}',
         'POST /api/v1/connections/{id}/credentials',
+        'POST /api/v1/connections/{id}/check',
         'POST /api/v1/connections/{id}/oauth',
         'GET /api/v1/connections/{id}/oauth',
         'GET /api/v1/connections/{id}/events',

@@ -46,6 +46,11 @@ export async function startGateway(
      * file's settings (a guard, a low attempt limit) never touches this file's deliveries.
      */
     webhookWorker?: boolean;
+    /**
+     * Run the background health-check pass (as `npm start` does). Off by default: it would check
+     * other files' connections. Tests may also run one pass with `services.connectionHealth.runPass()`.
+     */
+    healthChecks?: boolean;
   } = {},
 ): Promise<TestGateway> {
   // Listen first, so a test that needs PUBLIC_URL to be the real address (a real browser) can have it.
@@ -82,7 +87,12 @@ export async function startGateway(
     providerTimeoutMs: options.providerTimeoutMs,
     webhookOwnerScope: webhookOwners,
     // The suites share one database: the jobs that would act on other files' rows stay off.
-    jobs: { webhookWorker: options.webhookWorker ?? false, auditRetention: false, tokenRefresh: false },
+    jobs: {
+      webhookWorker: options.webhookWorker ?? false,
+      auditRetention: false,
+      tokenRefresh: false,
+      healthChecks: options.healthChecks ?? false,
+    },
   });
   const { services } = gateway;
   await gateway.start();

@@ -240,7 +240,7 @@ export type ConnectionEventList = {
 };
 
 /**
- * What happened to a connection. The first six are the lifecycle events that webhooks deliver
+ * What happened to a connection. The first seven are the lifecycle events that webhooks deliver
  * (named `connection.created` … in webhook bodies and the REST API).
  */
 export type ConnectionEventType =
@@ -254,6 +254,8 @@ export type ConnectionEventType =
   | 'connection.expired'
   /** It was connected again after having been connected before: new credentials, or a new OAuth grant on the same id. */
   | 'connection.reauthorized'
+  /** A health check found its credentials working again after an error: status `CONNECTED` again. */
+  | 'connection.recovered'
   /** A token refresh failed for a reason that may pass (the provider was unreachable); the connection keeps its tokens and is retried. */
   | 'connection.refresh_failed'
   /** Its owner revoked it (`revoke`); its secrets were destroyed. */
@@ -411,6 +413,18 @@ export type DeleteWebhookEndpointPayload = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Checks a connection's stored credentials at its provider now, with the connector's verify call
+   * (OAuth: the access token, refreshed first when near expiry; an OAuth connector without verify
+   * is checked by refreshing its token), and returns the connection as the check left it:
+   * `lastCheckedAt` set; credentials refused (HTTP 401/403) turn it `ERROR` with `lastError.code`
+   * `credentials_rejected`; accepted while in `ERROR` makes it `CONNECTED` again (event
+   * `CONNECTION_RECOVERED`). Errors: `PROVIDER_UNAVAILABLE` when the provider did not answer
+   * usefully (nothing changed), `CONFLICT` when the connection is not connected or in error,
+   * `BAD_REQUEST` when there is nothing to check or the connection's config cannot reach the
+   * provider, `NOT_FOUND` for an unknown id.
+   */
+  checkConnection: Connection;
+  /**
    * Starts a connection to a connector, or returns the caller's existing live one
    * (`created: false`). The payload says what to do next: open `oauthUrl` in a browser,
    * or submit credentials.
@@ -465,6 +479,12 @@ export type Mutation = {
    * request replay the first answer and store nothing again.
    */
   submitCredentials: SubmitCredentialsPayload;
+};
+
+
+/** The gateway's write operations; each runs the same service code as its REST twin. */
+export type MutationCheckConnectionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -705,7 +725,8 @@ export type WebhookEndpoint = {
   description: Maybe<Scalars['String']['output']>;
   /**
    * The lifecycle event types it receives (`connection.created`, `connection.connected`,
-   * `connection.expired`, `connection.reauthorized`, `connection.revoked`, `connection.error`);
+   * `connection.expired`, `connection.reauthorized`, `connection.revoked`, `connection.error`,
+   * `connection.recovered`);
    * null when it receives all of them.
    */
   eventTypes: Maybe<Array<Scalars['String']['output']>>;
@@ -941,7 +962,7 @@ export type ConnectionEventListResolvers<ContextType = GraphQLContext, ParentTyp
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
-export type ConnectionEventTypeResolvers = { CONNECTION_CONNECTED: 'connection.connected', CONNECTION_CREATED: 'connection.created', CONNECTION_ERROR: 'connection.error', CONNECTION_EXPIRED: 'connection.expired', CONNECTION_REAUTHORIZED: 'connection.reauthorized', CONNECTION_REFRESH_FAILED: 'connection.refresh_failed', CONNECTION_REVOKED: 'connection.revoked', CONNECTION_TOKEN_REFRESHED: 'connection.token_refreshed', CREDENTIALS_READ: 'credentials.read' };
+export type ConnectionEventTypeResolvers = { CONNECTION_CONNECTED: 'connection.connected', CONNECTION_CREATED: 'connection.created', CONNECTION_ERROR: 'connection.error', CONNECTION_EXPIRED: 'connection.expired', CONNECTION_REAUTHORIZED: 'connection.reauthorized', CONNECTION_RECOVERED: 'connection.recovered', CONNECTION_REFRESH_FAILED: 'connection.refresh_failed', CONNECTION_REVOKED: 'connection.revoked', CONNECTION_TOKEN_REFRESHED: 'connection.token_refreshed', CREDENTIALS_READ: 'credentials.read' };
 
 export type ConnectionListResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectionList'] = ResolversParentTypes['ConnectionList']> = {
   nodes?: Resolver<Array<ResolversTypes['Connection']>, ParentType, ContextType>;
@@ -1003,6 +1024,7 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
 }
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  checkConnection?: Resolver<ResolversTypes['Connection'], ParentType, ContextType, RequireFields<MutationCheckConnectionArgs, 'id'>>;
   connect?: Resolver<ResolversTypes['ConnectPayload'], ParentType, ContextType, RequireFields<MutationConnectArgs, 'input'>>;
   createSession?: Resolver<ResolversTypes['CreateSessionPayload'], ParentType, ContextType, RequireFields<MutationCreateSessionArgs, 'input'>>;
   createWebhookEndpoint?: Resolver<ResolversTypes['CreateWebhookEndpointPayload'], ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;

@@ -1,0 +1,66 @@
+/**
+ * The cross-instance lock of the scheduled health checks, on `connections.check_lease_until`:
+ * one statement claims due connections (FOR UPDATE SKIP LOCKED, so instances claiming at the
+ * same moment take different rows) and sets their lease on the database's clock; no transaction
+ * is held while the provider is asked. A lease that outlives its holder expires. The same column
+ * doubles as a not-before time: a connection whose provider did not answer keeps a lease until
+ * it may be tried again.
+ */
+import type { DataSource } from 'typeorm';
+
+/** A claimed connection and its lease's end as the database set it (the holder's proof). */
+export interface ClaimedCheck {
+  id: string;
+  lease: Date;
+}
+
+export class HealthCheckLeaseRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Claims up to `limit` live connections that are due: connected or in error, holding
+   * credentials, of one of `connectorSlugs`, not checked within `intervalSeconds`, and not leased.
+   * Least recently checked first.
+   */
+  async claimDue(
+    connectorSlugs: readonly string[],
+    intervalSeconds: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<ClaimedCheck[]> {
+    if (connectorSlugs.length === 0 || limit <= 0) return [];
+    // An UPDATE answers [rows, count].
+    const [rows]: [{ id: string; check_lease_until: Date }[], number] = await this.dataSource.query(
+      `UPDATE connections SET check_lease_until = now() + $3::integer * interval '1 millisecond'
+        WHERE id IN (
+          SELECT id FROM connections
+           WHERE deleted_at IS NULL AND status IN ('connected', 'error') AND secret IS NOT NULL
+             AND connector_slug = ANY($1::text[])
+             AND (last_checked_at IS NULL OR last_checked_at < now() - $2::integer * interval '1 second')
+             AND (check_lease_until IS NULL OR check_lease_until < now())
+           ORDER BY last_checked_at ASC NULLS FIRST
+           LIMIT $4
+           FOR UPDATE SKIP LOCKED)
+        RETURNING id, check_lease_until`,
+      [[...connectorSlugs], intervalSeconds, Math.ceil(leaseMs), limit],
+    );
+    return rows.map((row) => ({ id: row.id, lease: new Date(row.check_lease_until) }));
+  }
+
+  /** Ends the lease, if it is still `lease`. */
+  async release(id: string, lease: Date): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE connections SET check_lease_until = NULL WHERE id = $1 AND check_lease_until = $2',
+      [id, lease],
+    );
+  }
+
+  /** Turns the lease into a not-before time `delayMs` from now (database clock), if it is still `lease`. */
+  async deferTo(id: string, lease: Date, delayMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE connections SET check_lease_until = now() + $3::integer * interval '1 millisecond'
+        WHERE id = $1 AND check_lease_until = $2`,
+      [id, lease, Math.ceil(delayMs)],
+    );
+  }
+}
