@@ -8,6 +8,7 @@ import { checkConfigHost, ProviderRequestError, resolveBaseUrl } from '../provid
 import { BadRequestError, type ErrorDetail } from '../shared/errors';
 import { matchesLinearPattern } from '../shared/linear-pattern';
 import { isPlainObject } from '../shared/validation';
+import { checkFieldValues } from './field-values';
 
 export const MAX_CONFIG_VALUE_LENGTH = 1024;
 
@@ -54,22 +55,7 @@ export function checkConfig(connector: CatalogEntry, input: unknown): Record<str
         message: 'is filled from the provider after sign-in, not given',
       });
   }
-  const values: Record<string, string> = {};
-  for (const field of askedConfigFields(connector)) {
-    const at = `config.${field.key}`;
-    const value = Object.prototype.hasOwnProperty.call(input, field.key) ? input[field.key] : undefined;
-    if (value === undefined || value === null || value === '') {
-      if (field.required) details.push({ field: at, message: 'is required' });
-      continue;
-    }
-    if (typeof value !== 'string') {
-      details.push({ field: at, message: 'must be a string' });
-      continue;
-    }
-    const problem = configValueProblem(field, value);
-    if (problem) details.push({ field: at, message: problem });
-    else values[field.key] = value;
-  }
+  const values = checkFieldValues(input, askedConfigFields(connector), 'config', configValueProblem, details);
   if (details.length > 0) throw invalid(details);
   return values;
 }

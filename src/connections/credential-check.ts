@@ -3,6 +3,7 @@ import type { CredentialField } from '../connectors/connector.types';
 import { BadRequestError, type ErrorDetail } from '../shared/errors';
 import { matchesLinearPattern } from '../shared/linear-pattern';
 import { isPlainObject } from '../shared/validation';
+import { checkFieldValues } from './field-values';
 
 export const MAX_CREDENTIAL_LENGTH = 4096;
 
@@ -18,25 +19,19 @@ export function checkCredentials(fields: readonly CredentialField[], input: unkn
     if (!known.has(key))
       details.push({ field: `credentials.${key}`, message: 'is not a credential field of this connector' });
   }
-  const values: Record<string, string> = {};
-  for (const field of fields) {
-    const at = `credentials.${field.key}`;
-    const value = Object.prototype.hasOwnProperty.call(input, field.key) ? input[field.key] : undefined;
-    if (value === undefined || value === null || value === '') {
-      if (field.required) details.push({ field: at, message: 'is required' });
-      continue;
-    }
-    if (typeof value !== 'string') {
-      details.push({ field: at, message: 'must be a string' });
-    } else if (value.length > MAX_CREDENTIAL_LENGTH) {
-      details.push({ field: at, message: `must be at most ${MAX_CREDENTIAL_LENGTH} characters` });
-    } else if (field.pattern !== undefined && !matchesLinearPattern(field.pattern, value)) {
+  const values = checkFieldValues(
+    input,
+    fields,
+    'credentials',
+    (field, value) => {
+      if (value.length > MAX_CREDENTIAL_LENGTH) return `must be at most ${MAX_CREDENTIAL_LENGTH} characters`;
       // The value is never echoed: it may be a real secret typed into the wrong field.
-      details.push({ field: at, message: `does not have the expected format (${field.label})` });
-    } else {
-      values[field.key] = value;
-    }
-  }
+      if (field.pattern !== undefined && !matchesLinearPattern(field.pattern, value))
+        return `does not have the expected format (${field.label})`;
+      return undefined;
+    },
+    details,
+  );
   if (details.length > 0) {
     throw new BadRequestError(
       `The credentials are not valid: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}.`,

@@ -62,9 +62,9 @@ describe('the built-in catalog', () => {
     },
   );
 
-  it('has at least 25 connectors with unique slugs', () => {
+  it('has at least 200 connectors with unique slugs', () => {
     const slugs = builtinConnectors.map((c) => c.slug);
-    expect(slugs.length).toBeGreaterThanOrEqual(25);
+    expect(slugs.length).toBeGreaterThanOrEqual(200);
     expect(new Set(slugs).size).toBe(slugs.length);
   });
 
