@@ -16,12 +16,14 @@ interface Row {
   connector_slug: string;
   auth_type: string;
   label: string | null;
+  config: Record<string, string>;
   status: string;
   last_error: { code: string; message: string; at: string } | null;
   token_expires_at: Date | null;
   scopes: string[] | null;
   account: string | null;
   last_refreshed_at: Date | null;
+  last_checked_at: Date | null;
   created_at: Date;
   updated_at: Date;
   connected_at: Date | null;
@@ -35,6 +37,7 @@ function view(row: Row) {
     connectorSlug: row.connector_slug,
     authType: row.auth_type,
     label: row.label,
+    config: row.config,
     status: row.status,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -44,6 +47,7 @@ function view(row: Row) {
     scopes: row.scopes,
     account: row.account,
     lastRefreshedAt: iso(row.last_refreshed_at),
+    lastCheckedAt: iso(row.last_checked_at),
   };
 }
 
@@ -67,8 +71,8 @@ async function listConnections(req: http.IncomingMessage, res: http.ServerRespon
   const ownerId = keys.rows[0]?.owner_id;
   if (!ownerId) return send(res, 401, { error: { code: 'UNAUTHORIZED' } });
   const { rows } = await pool.query<Row>(
-    `SELECT id, connector_slug, auth_type, label, status, last_error, token_expires_at, scopes, account,
-            last_refreshed_at, created_at, updated_at, connected_at
+    `SELECT id, connector_slug, auth_type, label, config, status, last_error, token_expires_at, scopes, account,
+            last_refreshed_at, last_checked_at, created_at, updated_at, connected_at
        FROM connections WHERE owner_id = $1 AND deleted_at IS NULL
       ORDER BY created_at DESC, id DESC LIMIT $2`,
     [ownerId, PAGE + 1],

@@ -47,7 +47,7 @@ const GATEWAY_PORT = BASELINE_PORT + 1;
 const GRAPHQL_QUERY = `query Bench($first: Int) {
   connections(first: $first) {
     nodes { id connectorSlug authType label status createdAt updatedAt connectedAt
-            lastError { code message at } expiresAt scopes account lastRefreshedAt }
+            lastError { code message at } expiresAt scopes account lastRefreshedAt config lastCheckedAt }
     pageInfo { hasNextPage endCursor }
   }
 }`;

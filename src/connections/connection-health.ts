@@ -65,6 +65,10 @@ export interface HealthPassResult {
 }
 
 const DEFAULT_MAX_PER_PASS = 1000;
+/** How long the count of checkable connections that paces the background pass is reused. */
+const PACE_COUNT_TTL_MS = 10 * 60 * 1000;
+/** Room above the exact pace, so a backlog shrinks and late passes catch up. */
+const PACE_MARGIN = 1.25;
 
 function checkable(status: Connection['status']): boolean {
   return status === 'connected' || status === 'error';
@@ -85,6 +89,25 @@ export class ConnectionHealth {
     readonly settings: HealthCheckSettings,
   ) {}
 
+  private paceCount: { value: number; at: number } | undefined;
+
+  /**
+   * How many checks a scheduled pass every `tickMs` may make so that every checkable connection is
+   * checked about once per interval, spread out rather than all at once: a backlog (connections
+   * never checked, after an upgrade or a long stop) is worked through over about one interval
+   * instead of competing with requests and hammering providers. At least `concurrency` per pass.
+   */
+  async pacedBudget(tickMs: number): Promise<number> {
+    const now = this.clock.now().getTime();
+    if (!this.paceCount || now - this.paceCount.at > PACE_COUNT_TTL_MS) {
+      const slugs = this.checkedConnectorSlugs();
+      const value = slugs.length === 0 ? 0 : await this.leases.countCheckable(slugs);
+      this.paceCount = { value, at: now };
+    }
+    const perTick = (this.paceCount.value * tickMs) / (this.settings.intervalSeconds * 1000);
+    return Math.max(this.settings.concurrency, Math.ceil(perTick * PACE_MARGIN));
+  }
+
   /** Checks the caller's connection now; answers the connection as the check left it. */
   async check(caller: Caller, id: string): Promise<Connection> {
     const connection = await this.connections.get(caller, id);
@@ -95,22 +118,17 @@ export class ConnectionHealth {
    * One pass of the background checks: claims due connections (one instance per connection)
    * and checks them, at most `concurrency` at once, until none is due or the pass is full.
    */
-  async runPass(): Promise<HealthPassResult> {
+  async runPass(options: { max?: number } = {}): Promise<HealthPassResult> {
     const result: HealthPassResult = { accepted: 0, rejected: 0, deferred: 0 };
     const slugs = this.checkedConnectorSlugs();
     if (slugs.length === 0) return result;
-    const max = this.settings.maxPerPass ?? DEFAULT_MAX_PER_PASS;
+    const max = Math.min(options.max ?? Infinity, this.settings.maxPerPass ?? DEFAULT_MAX_PER_PASS);
     let started = 0;
     // Each worker claims one connection at a time, so a lease is only taken when a check can start.
     const worker = async () => {
       while (started < max) {
         started++;
-        const [claimed] = await this.leases.claimDue(
-          slugs,
-          this.settings.intervalSeconds,
-          this.settings.leaseMs,
-          1,
-        );
+        const [claimed] = await this.leases.claimDue(slugs, this.settings.leaseMs, 1);
         if (!claimed) return;
         const outcome = await this.checkClaimed(claimed);
         result[outcome]++;
@@ -255,8 +273,11 @@ export class ConnectionHealth {
     now: Date,
     lease?: Date,
   ): LiveChange {
+    // The pass's claim becomes the time of the next scheduled check: one interval from now.
     const releaseLease =
-      lease && before.checkLeaseUntil?.getTime() === lease.getTime() ? { checkLeaseUntil: null } : {};
+      lease && before.checkLeaseUntil?.getTime() === lease.getTime()
+        ? { checkLeaseUntil: new Date(now.getTime() + this.settings.intervalSeconds * 1000) }
+        : {};
     if (verdict.kind === 'accepted') {
       const set: Partial<Connection> = {
         lastCheckedAt: now,

@@ -29,8 +29,8 @@ import type { ConnectionStatus, LastError } from './connection.types';
 @Index('connections_owner_created_live_idx', ['ownerId', 'createdAt', 'id'], {
   where: '"deleted_at" IS NULL',
 })
-// The health check's pass: live connected or errored connections, least recently checked first.
-@Index('connections_health_due_idx', ['lastCheckedAt'], {
+// The health check's pass: live connected or errored connections, by their next scheduled check.
+@Index('connections_health_due_idx', ['checkLeaseUntil'], {
   where: `"deleted_at" IS NULL AND "status" IN ('connected', 'error')`,
 })
 @Check('connections_status_check', `"status" IN ('pending', 'connected', 'expired', 'error', 'revoked')`)
@@ -103,7 +103,11 @@ export class Connection {
   @Column({ name: 'last_checked_at', type: 'timestamptz', precision: 3, nullable: true })
   lastCheckedAt: Date | null;
 
-  /** The health check's cross-instance lock, like refreshLeaseUntil: one instance checks at a time. */
+  /**
+   * The next scheduled health check, not before: while a check runs, its cross-instance lease (like
+   * refreshLeaseUntil); after a verdict, one interval ahead; after a provider that did not answer,
+   * the backoff. Null: never scheduled (due now).
+   */
   @Column({ name: 'check_lease_until', type: 'timestamptz', precision: 3, nullable: true })
   checkLeaseUntil: Date | null;
 

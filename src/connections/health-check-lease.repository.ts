@@ -3,8 +3,9 @@
  * one statement claims due connections (FOR UPDATE SKIP LOCKED, so instances claiming at the
  * same moment take different rows) and sets their lease on the database's clock; no transaction
  * is held while the provider is asked. A lease that outlives its holder expires. The same column
- * doubles as a not-before time: a connection whose provider did not answer keeps a lease until
- * it may be tried again.
+ * is the connection's next scheduled check: a verdict sets it one interval ahead, and a provider
+ * that did not answer leaves it as a backoff, so due connections are one index range and the ones
+ * put off never have to be stepped over.
  */
 import type { DataSource } from 'typeorm';
 
@@ -19,32 +20,39 @@ export class HealthCheckLeaseRepository {
 
   /**
    * Claims up to `limit` live connections that are due: connected or in error, holding
-   * credentials, of one of `connectorSlugs`, not checked within `intervalSeconds`, and not leased.
-   * Least recently checked first.
+   * credentials, of one of `connectorSlugs`, and whose not-before time (`check_lease_until`: a
+   * running check's lease, the backoff after a provider that did not answer, or one interval after
+   * the last verdict) has passed or was never set. Never-scheduled first, then the longest overdue:
+   * one range of connections_health_due_idx, however many connections were put off.
    */
-  async claimDue(
-    connectorSlugs: readonly string[],
-    intervalSeconds: number,
-    leaseMs: number,
-    limit: number,
-  ): Promise<ClaimedCheck[]> {
+  async claimDue(connectorSlugs: readonly string[], leaseMs: number, limit: number): Promise<ClaimedCheck[]> {
     if (connectorSlugs.length === 0 || limit <= 0) return [];
     // An UPDATE answers [rows, count].
     const [rows]: [{ id: string; check_lease_until: Date }[], number] = await this.dataSource.query(
-      `UPDATE connections SET check_lease_until = now() + $3::integer * interval '1 millisecond'
+      `UPDATE connections SET check_lease_until = now() + $2::integer * interval '1 millisecond'
         WHERE id IN (
           SELECT id FROM connections
            WHERE deleted_at IS NULL AND status IN ('connected', 'error') AND secret IS NOT NULL
              AND connector_slug = ANY($1::text[])
-             AND (last_checked_at IS NULL OR last_checked_at < now() - $2::integer * interval '1 second')
              AND (check_lease_until IS NULL OR check_lease_until < now())
-           ORDER BY last_checked_at ASC NULLS FIRST
-           LIMIT $4
+           ORDER BY check_lease_until ASC NULLS FIRST
+           LIMIT $3
            FOR UPDATE SKIP LOCKED)
         RETURNING id, check_lease_until`,
-      [[...connectorSlugs], intervalSeconds, Math.ceil(leaseMs), limit],
+      [[...connectorSlugs], Math.ceil(leaseMs), limit],
     );
     return rows.map((row) => ({ id: row.id, lease: new Date(row.check_lease_until) }));
+  }
+
+  /** How many live connections of these connectors a pass may check (connected or errored, with credentials). */
+  async countCheckable(connectorSlugs: readonly string[]): Promise<number> {
+    const rows: { count: number }[] = await this.dataSource.query(
+      `SELECT count(*)::integer AS count FROM connections
+        WHERE deleted_at IS NULL AND status IN ('connected', 'error') AND secret IS NOT NULL
+          AND connector_slug = ANY($1::text[])`,
+      [[...connectorSlugs]],
+    );
+    return rows[0]?.count ?? 0;
   }
 
   /** Ends the lease, if it is still `lease`. */

@@ -1,6 +1,7 @@
 /**
- * The background health checks: every tick, one pass of ConnectionHealth.runPass. Every instance
- * runs one; the check lease on each row makes them share the work instead of repeating it.
+ * The background health checks: every tick, one pass of ConnectionHealth.runPass, paced
+ * (pacedBudget) so that each connection is checked about once per interval without bursts. Every
+ * instance runs one; the check lease on each row makes them share the work instead of repeating it.
  * HEALTH_CHECK_INTERVAL_SECONDS=0 turns it off.
  */
 import type { Logger } from '../shared/logger';
@@ -26,7 +27,8 @@ export class HealthCheckScheduler {
     this.timer = setInterval(() => {
       if (this.running) return; // a slow pass is not stacked on
       this.running = this.health
-        .runPass()
+        .pacedBudget(tickMs)
+        .then((max) => this.health.runPass({ max }))
         .then((result) => {
           if (result.accepted + result.rejected + result.deferred > 0) {
             this.logger.info(result, 'scheduled health check pass');

@@ -392,7 +392,8 @@ describe('the background pass', () => {
       for (const id of ids) {
         const row = await stored(one, id);
         expect(row.last_checked_at).not.toBeNull();
-        expect(row.check_lease_until).toBeNull();
+        // The next scheduled check: one interval after this one.
+        expect(row.leased).toBe(true);
       }
       // Checked now: not due again within the interval.
       expect(await one.services.connectionHealth.runPass()).toEqual({
