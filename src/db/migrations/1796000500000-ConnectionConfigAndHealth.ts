@@ -15,7 +15,7 @@ export class ConnectionConfigAndHealth1796000500000 implements MigrationInterfac
     await queryRunner.query(`ALTER TABLE "connections" ADD "last_checked_at" TIMESTAMP(3) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "connections" ADD "check_lease_until" TIMESTAMP(3) WITH TIME ZONE`);
     await queryRunner.query(
-      `CREATE INDEX "connections_health_due_idx" ON "connections" ("check_lease_until") WHERE "deleted_at" IS NULL AND "status" IN ('connected', 'error')`,
+      `CREATE INDEX "connections_health_due_idx" ON "connections" ("check_lease_until" ASC NULLS FIRST) WHERE "deleted_at" IS NULL AND "status" IN ('connected', 'error')`,
     );
   }
 
