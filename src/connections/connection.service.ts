@@ -188,7 +188,7 @@ export class ConnectionService {
     const config = await this.configForConnect(caller, connector, input.config);
     if (config === null) {
       // No config given, and the caller already has a connection: it is reused as it is.
-      return this.reuse(caller, connector);
+      return this.reuse(caller, connector, returnTo);
     }
     const inserted = await this.connections.insertLiveOrGetExisting({
       ownerId: caller.ownerId,
@@ -230,6 +230,7 @@ export class ConnectionService {
   private async reuse(
     caller: Caller,
     connector: CatalogEntry,
+    returnTo: string | null,
   ): Promise<Omit<ConnectOutcome, 'oauthUrl'> & { handshake: HandshakeTicket | null }> {
     const existing = await this.connections.findLiveOfOwnerBySlug(caller.ownerId, connector.slug);
     if (!existing) {
@@ -237,7 +238,7 @@ export class ConnectionService {
       checkConfig(connector, {});
       throw this.notFound();
     }
-    return this.outcome(existing, false, null);
+    return this.outcome(existing, false, returnTo);
   }
 
   /**
