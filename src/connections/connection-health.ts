@@ -128,7 +128,12 @@ export class ConnectionHealth {
     const worker = async () => {
       while (started < max) {
         started++;
-        const [claimed] = await this.leases.claimDue(slugs, this.settings.leaseMs, 1);
+        const [claimed] = await this.leases.claimDue(
+          slugs,
+          this.settings.intervalSeconds,
+          this.settings.leaseMs,
+          1,
+        );
         if (!claimed) return;
         const outcome = await this.checkClaimed(claimed);
         result[outcome]++;

@@ -20,26 +20,33 @@ export class HealthCheckLeaseRepository {
 
   /**
    * Claims up to `limit` live connections that are due: connected or in error, holding
-   * credentials, of one of `connectorSlugs`, and whose not-before time (`check_lease_until`: a
+   * credentials, of one of `connectorSlugs`, not checked within `intervalSeconds` (credentials
+   * checked on submit are not due again at once), and whose not-before time (`check_lease_until`: a
    * running check's lease, the backoff after a provider that did not answer, or one interval after
    * the last verdict) has passed or was never set. Never-scheduled first, then the longest overdue:
    * one range of connections_health_due_idx, however many connections were put off.
    */
-  async claimDue(connectorSlugs: readonly string[], leaseMs: number, limit: number): Promise<ClaimedCheck[]> {
+  async claimDue(
+    connectorSlugs: readonly string[],
+    intervalSeconds: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<ClaimedCheck[]> {
     if (connectorSlugs.length === 0 || limit <= 0) return [];
     // An UPDATE answers [rows, count].
     const [rows]: [{ id: string; check_lease_until: Date }[], number] = await this.dataSource.query(
-      `UPDATE connections SET check_lease_until = now() + $2::integer * interval '1 millisecond'
+      `UPDATE connections SET check_lease_until = now() + $3::integer * interval '1 millisecond'
         WHERE id IN (
           SELECT id FROM connections
            WHERE deleted_at IS NULL AND status IN ('connected', 'error') AND secret IS NOT NULL
              AND connector_slug = ANY($1::text[])
              AND (check_lease_until IS NULL OR check_lease_until < now())
+             AND (last_checked_at IS NULL OR last_checked_at < now() - $2::integer * interval '1 second')
            ORDER BY check_lease_until ASC NULLS FIRST
-           LIMIT $3
+           LIMIT $4
            FOR UPDATE SKIP LOCKED)
         RETURNING id, check_lease_until`,
-      [[...connectorSlugs], Math.ceil(leaseMs), limit],
+      [[...connectorSlugs], intervalSeconds, Math.ceil(leaseMs), limit],
     );
     return rows.map((row) => ({ id: row.id, lease: new Date(row.check_lease_until) }));
   }
