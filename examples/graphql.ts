@@ -1,6 +1,6 @@
 /**
  * A typed GraphQL client of the gateway, end to end: list the catalog, connect an api_key
- * connector (OpenAI), submit its credentials, show it connected, revoke it.
+ * connector (Perplexity), submit its credentials, show it connected, revoke it.
  *
  * The documents are examples/graphql/*.graphql; `npm run generate` turns them into typed
  * documents (examples/generated/graphql/, codegen's client preset, from the SDL in schema/), so
@@ -75,26 +75,28 @@ async function main(): Promise<void> {
     authType: 'API_KEY',
     availability: 'available',
   });
-  const openai = connectors.find((c) => c.slug === 'openai');
-  check(openai?.credentialFields?.length, 'openai and its credential fields', connectors);
+  const perplexity = connectors.find((c) => c.slug === 'perplexity');
+  check(perplexity?.credentialFields?.length, 'perplexity and its credential fields', connectors);
   console.log(
-    `   ${connectors.length} take an API key, among them ${openai!.name}: ` +
-      openai!.credentialFields!.map((f) => `${f.key}${f.required ? ' (required)' : ''}`).join(', '),
+    `   ${connectors.length} take an API key, among them ${perplexity!.name}: ` +
+      perplexity!.credentialFields!.map((f) => `${f.key}${f.required ? ' (required)' : ''}`).join(', '),
   );
 
-  // 2. Connect (created is false when this owner already has a live openai connection).
+  // 2. Connect (created is false when this owner already has a live perplexity connection).
   const { connect } = await run(ConnectDocument, {
-    input: { connectorSlug: 'openai', label: 'examples/graphql.ts' },
+    input: { connectorSlug: 'perplexity', label: 'examples/graphql.ts' },
   });
   check(connect.credentialSubmitUrl && connect.oauthUrl === null, 'an api_key connection', connect);
   const id = connect.connection.id;
   console.log(`2. ${connect.created ? 'created' : 'reused'} ${id} status=${connect.connection.status}`);
 
-  // 3. Submit the credentials (a made-up key in OpenAI's format: the gateway stores, never calls).
+  // 3. Submit the credentials: a made-up key in Perplexity's format. Perplexity's connector does not
+  //    check keys at the provider (`verifiesCredentials: false`), so the gateway stores it; one that
+  //    does (OpenAI) would ask the provider first and answer 400 for a key it refuses.
   const { submitCredentials } = await run(SubmitCredentialsDocument, {
     input: {
       connectionId: id,
-      credentials: { apiKey: `sk-example-${randomBytes(18).toString('base64url')}` },
+      credentials: { apiKey: `pplx-example${randomBytes(18).toString('hex')}` },
     },
   });
   check(submitCredentials.connection.status === 'CONNECTED', 'submit the credentials', submitCredentials);

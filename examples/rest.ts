@@ -1,6 +1,6 @@
 /**
  * A typed REST client of the gateway, end to end: list the catalog, connect an api_key connector
- * (OpenAI), submit its credentials, show it connected, revoke it.
+ * (Perplexity), submit its credentials, show it connected, revoke it.
  *
  * The types come from the OpenAPI document (`npm run generate` → examples/generated/rest.ts,
  * by openapi-typescript); openapi-fetch checks every path, parameter and body against them.
@@ -55,18 +55,18 @@ async function main(): Promise<void> {
     params: { query: { authType: 'api_key', availability: 'available' } },
   });
   expect(apiKeyConnectors.data, 'list the api_key connectors', apiKeyConnectors);
-  const openai = apiKeyConnectors.data!.connectors.find((c) => c.slug === 'openai');
-  expect(openai?.credentialFields?.length, 'find openai and its credential fields', apiKeyConnectors);
+  const perplexity = apiKeyConnectors.data!.connectors.find((c) => c.slug === 'perplexity');
+  expect(perplexity?.credentialFields?.length, 'find perplexity and its credential fields', apiKeyConnectors);
   console.log(
-    `   ${apiKeyConnectors.data!.connectors.length} take an API key, among them ${openai!.name}: ` +
-      openai!.credentialFields!.map((f) => `${f.key}${f.required ? ' (required)' : ''}`).join(', '),
+    `   ${apiKeyConnectors.data!.connectors.length} take an API key, among them ${perplexity!.name}: ` +
+      perplexity!.credentialFields!.map((f) => `${f.key}${f.required ? ' (required)' : ''}`).join(', '),
   );
 
-  // 2. Connect: 201 for a new connection, 200 when this owner already has one for openai.
+  // 2. Connect: 201 for a new connection, 200 when this owner already has one for perplexity.
   const connect = await api.POST('/api/v1/connections', {
-    body: { connectorSlug: 'openai', label: 'examples/rest.ts' },
+    body: { connectorSlug: 'perplexity', label: 'examples/rest.ts' },
   });
-  expect(connect.data && [200, 201].includes(connect.response.status), 'connect openai', connect);
+  expect(connect.data && [200, 201].includes(connect.response.status), 'connect perplexity', connect);
   const { connection: created, credentialSubmitUrl, oauthUrl } = connect.data!;
   expect(
     created.authType === 'api_key' && credentialSubmitUrl && oauthUrl === null,
@@ -76,10 +76,12 @@ async function main(): Promise<void> {
   console.log(`2. ${connect.response.status === 201 ? 'created' : 'reused'} ${show(created)}`);
   console.log(`   credentials go to ${credentialSubmitUrl}`);
 
-  // 3. Submit the credentials (a made-up key in OpenAI's format: the gateway stores, never calls).
+  // 3. Submit the credentials: a made-up key in Perplexity's format. Perplexity's connector does not
+  //    check keys at the provider (`verifiesCredentials: false`), so the gateway stores it; one that
+  //    does (OpenAI) would ask the provider first and answer 400 for a key it refuses.
   const submitted = await api.POST('/api/v1/connections/{id}/credentials', {
     params: { path: { id: created.id } },
-    body: { credentials: { apiKey: `sk-example-${randomBytes(18).toString('base64url')}` } },
+    body: { credentials: { apiKey: `pplx-example${randomBytes(18).toString('hex')}` } },
   });
   expect(submitted.data?.connection.status === 'connected', 'submit the credentials', submitted);
   console.log(`3. submitted: ${show(submitted.data!.connection)}`);
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
     'read the connection',
     fetched,
   );
-  const listed = await api.GET('/api/v1/connections', { params: { query: { connectorSlug: 'openai' } } });
+  const listed = await api.GET('/api/v1/connections', { params: { query: { connectorSlug: 'perplexity' } } });
   expect(
     listed.data?.connections.some((c) => c.id === created.id),
     'find it in the list',
