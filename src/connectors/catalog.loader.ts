@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
+import type YAMLModule from 'yaml';
 import type { OAuthClientCredentials } from '../oauth/oauth-client';
 import { Catalog } from './catalog';
 import { slugToEnvName } from './client-variables';
@@ -29,6 +29,9 @@ function parseDefinitionsText(text: string, file: string, fail: (problem: string
   const json = file.endsWith('.json') || /^\s*[[{]/.test(text);
   try {
     if (json) return JSON.parse(text);
+    // Loaded on first use: a built gateway without a YAML CONNECTORS_FILE never needs the parser.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const YAML = require('yaml') as typeof YAMLModule;
     const doc = YAML.parseDocument(text, { uniqueKeys: true });
     if (doc.errors.length > 0) throw doc.errors[0];
     return doc.toJS({ maxAliasCount: 0 });
