@@ -6,6 +6,7 @@ import {
   checkConnectorDefinition,
   ConnectorDefinitionError,
 } from '../../src/connectors/connector.validation';
+import { toConnectorView } from '../../src/connectors/connector.serializer';
 
 type Raw = Record<string, unknown>;
 
@@ -287,5 +288,18 @@ describe('tool definitions', () => {
     const raw = withTool((t) => (schemaOf(t).$id = 'https://acme.example/schemas/get-item'));
     expect(() => checkConnectorDefinition(raw, '#2')).not.toThrow();
     expect(() => checkConnectorDefinition(raw, '#3')).not.toThrow();
+  });
+});
+
+describe('the public view of a tool', () => {
+  it('shows inputSchema (a copy) and never request', () => {
+    const checked = checkConnectorDefinition(definition(), '#2');
+    const view = toConnectorView({ ...checked, configured: true });
+    expect(view.tools).toEqual([
+      { name: 'list_things', description: 'List things.' },
+      { name: 'get_item', description: 'Read one item.', inputSchema: getItem().inputSchema },
+    ]);
+    expect(JSON.stringify(view)).not.toContain('/items/{id}');
+    expect(view.tools[1]!.inputSchema).not.toBe(checked.tools[1]!.inputSchema);
   });
 });
