@@ -7,6 +7,7 @@ import {
   ConnectorDefinitionError,
 } from '../../src/connectors/connector.validation';
 import { toConnectorView } from '../../src/connectors/connector.serializer';
+import { builtinConnectors } from '../../src/connectors/catalog.loader';
 
 type Raw = Record<string, unknown>;
 
@@ -301,5 +302,32 @@ describe('the public view of a tool', () => {
     ]);
     expect(JSON.stringify(view)).not.toContain('/items/{id}');
     expect(view.tools[1]!.inputSchema).not.toBe(checked.tools[1]!.inputSchema);
+  });
+});
+
+describe('the built-in runnable tools', () => {
+  const runnable = builtinConnectors().flatMap((c) =>
+    c.tools.filter((t) => t.request !== undefined).map((t) => [`${c.slug}.${t.name}`, t] as const),
+  );
+
+  it('exist', () => {
+    expect(runnable.length).toBeGreaterThan(0);
+  });
+
+  it.each(runnable)('%s sends every input it takes and takes no other', (_name, tool) => {
+    const schema = tool.inputSchema!;
+    const request = tool.request!;
+    expect(schema.additionalProperties).toBe(false);
+    const properties = Object.keys((schema.properties ?? {}) as object).sort();
+    const sent = [
+      ...[...request.path.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!),
+      ...(request.query ?? []),
+      ...(request.body ?? []),
+    ].sort();
+    expect(sent).toEqual(properties);
+    // Names every MCP client accepts (some model APIs refuse others).
+    for (const key of properties) expect(key).toMatch(/^[A-Za-z0-9_.-]{1,64}$/);
+    // A GET carries no body.
+    if (request.method === 'GET') expect(request.body ?? []).toEqual([]);
   });
 });
