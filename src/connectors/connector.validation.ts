@@ -169,7 +169,8 @@ export function compileToolInputSchema(schema: Record<string, unknown>): Validat
     const { default: Ajv2020 } = require('ajv/dist/2020') as { default: typeof Ajv2020Class };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const addFormats = require('ajv-formats') as (ajv: Ajv2020Class) => Ajv2020Class;
-    toolAjv = addFormats(new Ajv2020({ allErrors: true, strict: true }));
+    // Union types (`type: [string, array]`) are plain 2020-12 and common in tool inputs.
+    toolAjv = addFormats(new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }));
   }
   try {
     return toolAjv.compile(schema);
