@@ -180,6 +180,12 @@ export function compileToolInputSchema(schema: Record<string, unknown>): Validat
   }
 }
 
+/**
+ * Input schemas already compiled without error, by their JSON text: compiling is the costly part
+ * of checking a catalog, and the same catalog is read by every start in a process.
+ */
+const compiledToolSchemas = new Set<string>();
+
 /** `{name}` placeholders of a tool's request path. */
 const PATH_PLACEHOLDER = /\{([^{}]*)\}/g;
 const PATH_PARAMETER_TYPES = new Set(['string', 'integer', 'number']);
@@ -195,7 +201,11 @@ function checkTool(
   let required: string[] = [];
   if (schema !== undefined) {
     try {
-      compileToolInputSchema(schema);
+      const text = JSON.stringify(schema);
+      if (!compiledToolSchemas.has(text)) {
+        compileToolInputSchema(schema);
+        compiledToolSchemas.add(text);
+      }
     } catch (err) {
       fail(
         `${at}.inputSchema`,

@@ -4,6 +4,7 @@
  */
 import {
   checkConnectorDefinition,
+  compileToolInputSchema,
   ConnectorDefinitionError,
 } from '../../src/connectors/connector.validation';
 import { toConnectorView } from '../../src/connectors/connector.serializer';
@@ -290,6 +291,9 @@ describe('tool definitions', () => {
     const raw = withTool((t) => (schemaOf(t).$id = 'https://acme.example/schemas/get-item'));
     expect(() => checkConnectorDefinition(raw, '#2')).not.toThrow();
     expect(() => checkConnectorDefinition(raw, '#3')).not.toThrow();
+    const schema = schemaOf((raw.tools as Raw[])[1]!);
+    expect(() => compileToolInputSchema(schema)).not.toThrow();
+    expect(() => compileToolInputSchema(schema)).not.toThrow();
   });
 });
 
