@@ -27,6 +27,7 @@ const config: CodegenConfig = {
           Connector: '../../connectors/catalog.types#CatalogEntry',
           CredentialField: '../../connectors/connector.types#CredentialField as CredentialFieldDefinition',
           ConfigField: '../../connectors/connector.types#ConfigField as ConfigFieldDefinition',
+          ConnectorTool: '../../connectors/connector.types#ConnectorTool as ConnectorToolDefinition',
           ConnectionError: '../../connections/connection.types#LastError',
           ConnectPayload: '../../connections/connection.service#ConnectOutcome',
           RevokePayload: '../../connections/connection.service#RevokeOutcome',

@@ -638,6 +638,10 @@ export interface components {
         Tool: {
             name: string;
             description: string;
+            /** @description The tool's input as a JSON Schema (draft 2020-12) object schema (`type: object`, `properties`, `required`, `additionalProperties`). Absent for a tool that does not say. How the tool runs is never shown. */
+            inputSchema?: {
+                [key: string]: unknown;
+            };
         };
         /** @description One input of an api_key connector's credential form. */
         CredentialField: {

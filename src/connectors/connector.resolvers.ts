@@ -22,4 +22,8 @@ export const connectorResolvers: Resolvers = {
     connectionConfig: (entry) => toConnectorView(entry).connectionConfig,
     verifiesCredentials: (entry) => toConnectorView(entry).verifiesCredentials,
   },
+  ConnectorTool: {
+    // Tools reach here through the public view: the schema is there, `request` is not.
+    inputSchema: (tool) => tool.inputSchema ?? null,
+  },
 };

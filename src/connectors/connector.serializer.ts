@@ -32,6 +32,14 @@ function toConfigFieldView(field: ConfigField): ConfigField {
   return out;
 }
 
+/** A tool as the catalog shows it: its input schema is public, how it runs (`request`) is not. */
+function toToolView(tool: ConnectorTool): ConnectorTool {
+  const out: ConnectorTool = { name: tool.name, description: tool.description };
+  if (tool.inputSchema !== undefined)
+    out.inputSchema = JSON.parse(JSON.stringify(tool.inputSchema)) as Record<string, unknown>;
+  return out;
+}
+
 export function toConnectorView(entry: CatalogEntry): ConnectorView {
   const view: ConnectorView = {
     slug: entry.slug,
@@ -41,7 +49,7 @@ export function toConnectorView(entry: CatalogEntry): ConnectorView {
     configured: entry.configured,
     availability: entry.availability,
     categories: [...(entry.categories ?? [])],
-    tools: entry.tools.map((tool) => ({ name: tool.name, description: tool.description })),
+    tools: entry.tools.map(toToolView),
     connectionConfig: (entry.connectionConfig ?? []).map(toConfigFieldView),
     verifiesCredentials: entry.verify !== undefined && entry.api !== undefined,
   };

@@ -9,10 +9,33 @@ export type AuthType = (typeof AUTH_TYPES)[number];
  */
 export type Availability = 'available' | 'coming_soon' | (string & {});
 
+export const TOOL_REQUEST_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * How a tool runs: one HTTP call through the connector's `api`, built from the tool's input.
+ * Private (never in the public catalog).
+ */
+export interface ToolRequest {
+  method: (typeof TOOL_REQUEST_METHODS)[number];
+  /**
+   * Appended to `api.baseUrl`. Each `{key}` is filled from the input (a required string, integer
+   * or number property), percent-encoded as one path segment.
+   */
+  path: string;
+  /** Input keys sent as query parameters when present. */
+  query?: string[];
+  /** Input keys sent as members of a JSON object body when present. */
+  body?: string[];
+}
+
 /** An operation the agent runtime can perform through a connection of this connector. */
 export interface ConnectorTool {
   name: string;
   description: string;
+  /** The tool's input as a JSON Schema (2020-12) object schema; public. */
+  inputSchema?: Record<string, unknown>;
+  /** How the tool runs; a tool without it is listed but cannot be run by the gateway. */
+  request?: ToolRequest;
 }
 
 /** One input of an api_key connector's credential form. */

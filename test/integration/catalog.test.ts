@@ -152,6 +152,25 @@ describe('GET /api/v1/connectors', () => {
     }
   });
 
+  it("shows each runnable tool's inputSchema and never its request", async () => {
+    const res = await list();
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain('"request"');
+    expect(res.text).not.toContain('/repos/{owner}/{repo}/issues');
+    const github = res.body.connectors.find((c: View) => c.slug === 'github');
+    const getIssue = github.tools.find((t: { name: string }) => t.name === 'get_issue');
+    expect(Object.keys(getIssue).sort()).toEqual(['description', 'inputSchema', 'name']);
+    expect(getIssue.inputSchema).toEqual(
+      builtinConnectors.find((c) => c.slug === 'github')!.tools.find((t) => t.name === 'get_issue')!
+        .inputSchema,
+    );
+    const withoutRequest = github.tools.find((t: { name: string }) => t.name === 'get_file_contents');
+    expect(withoutRequest).toEqual({
+      name: 'get_file_contents',
+      description: 'Read a file or list a directory at a given ref of a repository.',
+    });
+  });
+
   it('never sends OAuth client settings: no tokenUrl, no client secret', async () => {
     const res = await list();
     expect(res.text).not.toContain('tokenUrl');

@@ -68,9 +68,10 @@ describe('GraphQL API', () => {
       expect(slugs).toEqual([...slugs].sort((a, b) => a.localeCompare(b)));
 
       const rest = await client(gw.baseUrl, alice.apiKey).get('/api/v1/connectors');
-      const restBySlug = new Map<string, { authType: string; configured: boolean; availability: string }>(
-        rest.body.connectors.map((c: { slug: string }) => [c.slug, c]),
-      );
+      const restBySlug = new Map<
+        string,
+        { authType: string; configured: boolean; availability: string; tools: unknown[] }
+      >(rest.body.connectors.map((c: { slug: string }) => [c.slug, c]));
       expect([...restBySlug.keys()]).toEqual(slugs);
       for (const c of connectors) {
         const r = restBySlug.get(c.slug)!;
@@ -79,7 +80,14 @@ describe('GraphQL API', () => {
           configured: c.configured,
           availability: c.availability,
         }).toEqual({ authType: r.authType, configured: r.configured, availability: r.availability });
+        // The same tools, input schemas included (null in GraphQL where REST leaves it out).
+        expect(c.tools.map((t) => ({ ...t, inputSchema: t.inputSchema ?? undefined }))).toEqual(r.tools);
       }
+      const github = connectors.find((c) => c.slug === 'github')!;
+      expect(github.tools.find((t) => t.name === 'create_issue')!.inputSchema).toMatchObject({
+        type: 'object',
+        required: ['owner', 'repo', 'title'],
+      });
     });
 
     it.each<['OAUTH' | 'API_KEY' | 'NONE', string]>([

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ConnectionRecord, LastError } from '../../connections/connection.types';
 import type { CatalogEntry } from '../../connectors/catalog.types';
-import type { CredentialField as CredentialFieldDefinition, ConfigField as ConfigFieldDefinition } from '../../connectors/connector.types';
+import type { CredentialField as CredentialFieldDefinition, ConfigField as ConfigFieldDefinition, ConnectorTool as ConnectorToolDefinition } from '../../connectors/connector.types';
 import type { ConnectOutcome, RevokeOutcome, ReauthorizeOutcome, ConnectionPage } from '../../connections/connection.service';
 import type { AuditEvent } from '../../audit/audit-event.entity';
 import type { AuditEventPage } from '../../audit/audit.service';
@@ -326,6 +326,12 @@ export type ConnectorTool = {
   __typename?: 'ConnectorTool';
   /** What the tool does, in one sentence. */
   description: Scalars['String']['output'];
+  /**
+   * The tool's input as a JSON Schema (draft 2020-12) object schema (`type: object`, `properties`,
+   * `required`, `additionalProperties`); null for a tool that does not say. How the tool runs stays
+   * private.
+   */
+  inputSchema: Maybe<Scalars['JSONObject']['output']>;
   /** The tool's stable name, e.g. `create_issue`. */
   name: Scalars['String']['output'];
 };
@@ -825,7 +831,7 @@ export type ResolversTypes = {
   ConnectionList: ResolverTypeWrapper<ConnectionPage>;
   ConnectionStatus: null;
   Connector: ResolverTypeWrapper<CatalogEntry>;
-  ConnectorTool: ResolverTypeWrapper<ConnectorTool>;
+  ConnectorTool: ResolverTypeWrapper<ConnectorToolDefinition>;
   CreateSessionInput: CreateSessionInput;
   CreateSessionPayload: ResolverTypeWrapper<CreatedSession>;
   CreateWebhookEndpointInput: CreateWebhookEndpointInput;
@@ -862,7 +868,7 @@ export type ResolversParentTypes = {
   ConnectionEventList: AuditEventPage;
   ConnectionList: ConnectionPage;
   Connector: CatalogEntry;
-  ConnectorTool: ConnectorTool;
+  ConnectorTool: ConnectorToolDefinition;
   CreateSessionInput: CreateSessionInput;
   CreateSessionPayload: CreatedSession;
   CreateWebhookEndpointInput: CreateWebhookEndpointInput;
@@ -989,6 +995,7 @@ export type ConnectorResolvers<ContextType = GraphQLContext, ParentType extends 
 
 export type ConnectorToolResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectorTool'] = ResolversParentTypes['ConnectorTool']> = {
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inputSchema?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
