@@ -99,9 +99,17 @@ const BUNDLE_FILE = path.join(__dirname, 'catalog.bundle.json');
  * user. A build (dist/) reads the bundle the build checked; the sources read and check the YAML.
  */
 export function builtinConnectors(dir = BUILTIN_CATALOG_DIR): ConnectorDefinition[] {
-  if (dir === BUILTIN_CATALOG_DIR && fs.existsSync(BUNDLE_FILE)) {
-    return JSON.parse(fs.readFileSync(BUNDLE_FILE, 'utf8')) as ConnectorDefinition[];
-  }
+  if (dir !== BUILTIN_CATALOG_DIR) return readAndCheck(dir);
+  // Read once per process: the files do not change while it runs (a test run starts many gateways).
+  builtinCache ??= fs.existsSync(BUNDLE_FILE)
+    ? (JSON.parse(fs.readFileSync(BUNDLE_FILE, 'utf8')) as ConnectorDefinition[])
+    : readAndCheck(dir);
+  return builtinCache;
+}
+
+let builtinCache: ConnectorDefinition[] | undefined;
+
+function readAndCheck(dir: string): ConnectorDefinition[] {
   return readBuiltinDefinitions(dir).map(({ file, raw }) => {
     const definition = checkConnectorDefinition(raw, `built-in ${file}`);
     if (`${definition.slug}.yaml` !== file)
