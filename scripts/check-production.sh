@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # What the container runs, checked without docker: `npm run build`, then a copy holding only
 # what the image's second stage holds (package files, dist/, schema/, openapi/) gets
-# `npm ci --omit=dev`, and `node dist/main.js` there must answer 200 on /readyz (embedded engine).
+# `npm ci --omit=dev`, and `node dist/main.js` there must answer 200 on /readyz (embedded engine),
+# with a YAML CONNECTORS_FILE whose tool has an input schema, so what reads and checks an
+# operator's definitions (yaml, ajv, ajv-formats) is proven to be a production dependency.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run --silent build
@@ -9,9 +11,28 @@ copy="$(mktemp -d /tmp/gw-production-XXXXXX)"
 trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$copy"' EXIT
 cp -r package.json package-lock.json dist schema openapi "$copy/"
 (cd "$copy" && npm ci --omit=dev --no-audit --no-fund --loglevel=error >/dev/null)
+cat > "$copy/connectors.yaml" <<'YAML'
+- slug: acme-production-check
+  name: Acme
+  description: A connector read from a YAML CONNECTORS_FILE by the production install check.
+  authType: api_key
+  availability: available
+  categories: [dev-tools]
+  credentialFields: [{ key: apiKey, label: API key, required: true, secret: true }]
+  api: { baseUrl: 'https://api.acme.example', headers: { Authorization: 'Bearer ${credentials.apiKey}' } }
+  tools:
+    - name: get_item
+      description: Read one item.
+      inputSchema:
+        type: object
+        properties: { id: { type: string }, since: { type: string, format: date-time } }
+        required: [id]
+        additionalProperties: false
+      request: { method: GET, path: '/items/{id}', query: [since] }
+YAML
 port=$((20000 + RANDOM % 20000))
 (cd "$copy" && NODE_ENV=production ENCRYPTION_KEY="$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64"))')" \
-  DATA_DIR="$copy/data" PORT="$port" LOG_LEVEL=warn exec node -r source-map-support/register dist/main.js) &
+  DATA_DIR="$copy/data" PORT="$port" LOG_LEVEL=warn CONNECTORS_FILE="$copy/connectors.yaml" exec node -r source-map-support/register dist/main.js) &
 pid=$!
 for _ in $(seq 1 120); do
   if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
