@@ -566,6 +566,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/internal/v1/connections/{id}/proxy/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+                /** @description The provider path under the base URL; may hold `/` (it is every segment after `proxy/`). */
+                path: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * GET through the runtime's proxy
+         * @description See the path's description; any other method (HEAD, OPTIONS, …) is forwarded the same way.
+         */
+        get: operations["proxyGet"];
+        /**
+         * PUT through the runtime's proxy
+         * @description See the path's description; any other method (HEAD, OPTIONS, …) is forwarded the same way.
+         */
+        put: operations["proxyPut"];
+        /**
+         * POST through the runtime's proxy
+         * @description See the path's description; any other method (HEAD, OPTIONS, …) is forwarded the same way.
+         */
+        post: operations["proxyPost"];
+        /**
+         * DELETE through the runtime's proxy
+         * @description See the path's description; any other method (HEAD, OPTIONS, …) is forwarded the same way.
+         */
+        delete: operations["proxyDelete"];
+        options?: never;
+        head?: never;
+        /**
+         * PATCH through the runtime's proxy
+         * @description See the path's description; any other method (HEAD, OPTIONS, …) is forwarded the same way.
+         */
+        patch: operations["proxyPatch"];
+        trace?: never;
+    };
 }
 export interface webhooks {
     connectionLifecycle: {
@@ -1119,6 +1163,18 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description The provider's answer as it gave it (any status and content type), or the gateway's error
+         *     envelope (`{"error": {...}}`) when the gateway refused the call or could not reach the provider.
+         */
+        ProxyAnswer: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "*/*": unknown;
+            };
+        };
         /**
          * @description `RATE_LIMITED`: the API key or the owner's browser sessions have spent their points for the current window
          *     (`RATE_LIMIT_WINDOW_SECONDS`). Retry after `Retry-After` seconds, when the window resets.
@@ -2271,6 +2327,136 @@ export interface operations {
             409: components["responses"]["Conflict"];
             500: components["responses"]["Internal"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    proxyGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+                /** @description The provider path under the base URL; may hold `/` (it is every segment after `proxy/`). */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            "2XX": components["responses"]["ProxyAnswer"];
+            "3XX": components["responses"]["ProxyAnswer"];
+            "4XX": components["responses"]["ProxyAnswer"];
+            "5XX": components["responses"]["ProxyAnswer"];
+        };
+    };
+    proxyPut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+                /** @description The provider path under the base URL; may hold `/` (it is every segment after `proxy/`). */
+                path: string;
+            };
+            cookie?: never;
+        };
+        /** @description Passed to the provider as it arrives (streamed), at most `PROXY_MAX_BODY_BYTES`. */
+        requestBody?: {
+            content: {
+                "*/*": unknown;
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["ProxyAnswer"];
+            "3XX": components["responses"]["ProxyAnswer"];
+            "4XX": components["responses"]["ProxyAnswer"];
+            "5XX": components["responses"]["ProxyAnswer"];
+        };
+    };
+    proxyPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+                /** @description The provider path under the base URL; may hold `/` (it is every segment after `proxy/`). */
+                path: string;
+            };
+            cookie?: never;
+        };
+        /** @description Passed to the provider as it arrives (streamed), at most `PROXY_MAX_BODY_BYTES`. */
+        requestBody?: {
+            content: {
+                "*/*": unknown;
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["ProxyAnswer"];
+            "3XX": components["responses"]["ProxyAnswer"];
+            "4XX": components["responses"]["ProxyAnswer"];
+            "5XX": components["responses"]["ProxyAnswer"];
+        };
+    };
+    proxyDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+                /** @description The provider path under the base URL; may hold `/` (it is every segment after `proxy/`). */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            "2XX": components["responses"]["ProxyAnswer"];
+            "3XX": components["responses"]["ProxyAnswer"];
+            "4XX": components["responses"]["ProxyAnswer"];
+            "5XX": components["responses"]["ProxyAnswer"];
+        };
+    };
+    proxyPatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+                /** @description The provider path under the base URL; may hold `/` (it is every segment after `proxy/`). */
+                path: string;
+            };
+            cookie?: never;
+        };
+        /** @description Passed to the provider as it arrives (streamed), at most `PROXY_MAX_BODY_BYTES`. */
+        requestBody?: {
+            content: {
+                "*/*": unknown;
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["ProxyAnswer"];
+            "3XX": components["responses"]["ProxyAnswer"];
+            "4XX": components["responses"]["ProxyAnswer"];
+            "5XX": components["responses"]["ProxyAnswer"];
         };
     };
     connectionLifecycleWebhook: {

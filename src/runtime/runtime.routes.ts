@@ -81,6 +81,6 @@ export function runtimeRoutes(
     res.setHeader('Cache-Control', 'no-store');
     res.json(await services.runtime.credentialsFor(pathParam(req, 'id'), String(req.id)));
   });
-  router.all(['/connections/:id/proxy', '/connections/:id/proxy/*path'], proxyRoute(services));
+  router.all('/connections/:id/proxy{/*path}', proxyRoute(services));
   return router;
 }
