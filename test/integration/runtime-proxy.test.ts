@@ -277,6 +277,8 @@ describe('the runtime proxy with an api_key connector', () => {
         ].join('\r\n'),
       );
       expect({ escape, status: res.status }).toEqual({ escape, status: 400 });
+      // The proxy's own refusal, naming the path (not some other 400 on the way).
+      expect({ escape, names: res.text.includes('"field":"path"') }).toEqual({ escape, names: true });
     }
     expect(api.requests).toEqual([]);
   });
