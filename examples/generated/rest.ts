@@ -583,29 +583,46 @@ export interface paths {
         };
         /**
          * GET through the runtime's proxy
-         * @description See the path's description; any other method (HEAD, OPTIONS, …) is forwarded the same way.
+         * @description The agent runtime's proxy (internal: `Bearer $RUNTIME_TOKEN` only; owners' API keys and
+         *     session tokens get `401`). Any method is forwarded to the connector's `api.baseUrl` (filled
+         *     with the connection's config) + `/{path}` + the query string, with the connection's
+         *     credentials injected as the connector's `api` block says. The caller's headers pass except
+         *     hop-by-hop ones, `Authorization`, `Cookie` and `Host`; the body is streamed, at most
+         *     `PROXY_MAX_BODY_BYTES` (else `413`). The answer is the provider's status, headers (without
+         *     hop-by-hop ones and `Set-Cookie`) and body, streamed; redirects are passed back, never followed.
+         *
+         *     The gateway's own refusals use the error envelope: `400` for a `{path}` that would leave the
+         *     base URL (`..` in any spelling, an absolute URL, `//host`) or a connector without `api`,
+         *     `404` for an unknown connection, `409` for a connection that is not connected (or whose
+         *     refresh was refused with `invalid_grant`: it is then `expired`), `502` when the provider
+         *     cannot be reached. OAuth tokens are refreshed first when near expiry, and once more on a
+         *     provider `401` (one retry, for bodies of at most 64 KiB). A `429`/`503` with `Retry-After`
+         *     of at most `PROXY_RETRY_MAX_SECONDS` is retried up to `PROXY_RETRIES` times for GET, HEAD,
+         *     PUT, DELETE and OPTIONS.
+         *
+         *     Any other method (HEAD, OPTIONS, …) is forwarded the same way.
          */
         get: operations["proxyGet"];
         /**
          * PUT through the runtime's proxy
-         * @description See the path's description; any other method (HEAD, OPTIONS, …) is forwarded the same way.
+         * @description As GET (`proxyGet`), with the request's body forwarded.
          */
         put: operations["proxyPut"];
         /**
          * POST through the runtime's proxy
-         * @description See the path's description; any other method (HEAD, OPTIONS, …) is forwarded the same way.
+         * @description As GET (`proxyGet`), with the request's body forwarded.
          */
         post: operations["proxyPost"];
         /**
          * DELETE through the runtime's proxy
-         * @description See the path's description; any other method (HEAD, OPTIONS, …) is forwarded the same way.
+         * @description As GET (`proxyGet`).
          */
         delete: operations["proxyDelete"];
         options?: never;
         head?: never;
         /**
          * PATCH through the runtime's proxy
-         * @description See the path's description; any other method (HEAD, OPTIONS, …) is forwarded the same way.
+         * @description As GET (`proxyGet`), with the request's body forwarded.
          */
         patch: operations["proxyPatch"];
         trace?: never;
