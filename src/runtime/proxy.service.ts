@@ -227,13 +227,13 @@ export class ProxyService {
     if (connection.authType === 'oauth') {
       // Refreshed first when near expiry; 409 when the connection is no longer connected.
       const live = await this.tokens.liveAccessToken(connection);
-      const current = (await this.connections.findLiveById(connection.id)) ?? connection;
-      const held = current.secret
-        ? (this.secrets.open(current.id, current.secret) as OAuthSecret)
+      // Whether a refresh token is held: a refresh keeps one (a rotated one replaces it).
+      const held = connection.secret
+        ? (this.secrets.open(connection.id, connection.secret) as OAuthSecret)
         : undefined;
       return {
-        connection: current,
-        access: { ...base, config: current.config, accessToken: live.accessToken },
+        connection,
+        access: { ...base, accessToken: live.accessToken },
         refreshable: held?.refreshToken !== undefined,
       };
     }
