@@ -92,6 +92,12 @@ export interface Config {
   webhookEndpointsPerOwner: number;
   /** Whether a provider host that a connection's config decides may be a private or local address. */
   proxyAllowPrivateNetworks: boolean;
+  /** The largest request body the runtime's proxy forwards (larger: 413). */
+  proxyMaxBodyBytes: number;
+  /** A provider's 429/503 is retried only when its Retry-After is at most this many seconds. */
+  proxyRetryMaxSeconds: number;
+  /** How many times the proxy retries such an answer (idempotent methods only). */
+  proxyRetries: number;
   /** How long a credential check at the provider may take. */
   verifyTimeoutMs: number;
   /** How often each checkable connection is checked in the background; 0 turns the pass off. */
@@ -259,6 +265,9 @@ const environment = z
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag.optional(),
     WEBHOOK_ENDPOINTS_PER_OWNER: wholeNumber(0, 100_000).default(20),
     PROXY_ALLOW_PRIVATE_NETWORKS: flag.optional(),
+    PROXY_MAX_BODY_BYTES: wholeNumber(0, 1_073_741_824).default(10_485_760),
+    PROXY_RETRY_MAX_SECONDS: wholeNumber(0, 3_600).default(10),
+    PROXY_RETRIES: wholeNumber(0, 10).default(2),
     VERIFY_TIMEOUT_MS: wholeNumber(100, 120_000).default(10_000),
     HEALTH_CHECK_INTERVAL_SECONDS: wholeNumber(0, 30 * 86_400).default(21_600),
     HEALTH_CHECK_CONCURRENCY: wholeNumber(1, 64).default(4),
@@ -366,6 +375,9 @@ export function loadConfig(env: Env = process.env): Config {
     webhookAllowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? !isProduction,
     webhookEndpointsPerOwner: e.WEBHOOK_ENDPOINTS_PER_OWNER,
     proxyAllowPrivateNetworks: e.PROXY_ALLOW_PRIVATE_NETWORKS ?? !isProduction,
+    proxyMaxBodyBytes: e.PROXY_MAX_BODY_BYTES,
+    proxyRetryMaxSeconds: e.PROXY_RETRY_MAX_SECONDS,
+    proxyRetries: e.PROXY_RETRIES,
     verifyTimeoutMs: e.VERIFY_TIMEOUT_MS,
     healthCheckIntervalSeconds: e.HEALTH_CHECK_INTERVAL_SECONDS,
     healthCheckConcurrency: e.HEALTH_CHECK_CONCURRENCY,

@@ -21,6 +21,7 @@ import { RefreshLeaseRepository } from './oauth/refresh-lease.repository';
 import { OwnerRepository } from './owners/owner.repository';
 import { OwnerService } from './owners/owner.service';
 import { RuntimeService } from './runtime/runtime.service';
+import { ProxyService } from './runtime/proxy.service';
 import { SessionRepository } from './sessions/session.repository';
 import { SessionService } from './sessions/session.service';
 import type { Clock } from './shared/clock';
@@ -55,6 +56,8 @@ const KEY_CACHE_ENTRIES = 10_000;
 const HEALTH_LEASE_MARGIN_MS = 10_000;
 /** A connection whose provider did not answer a scheduled check is tried again after this long at most. */
 const HEALTH_RETRY_AFTER_MS = 15 * 60_000;
+/** How long a provider may take, through the runtime's proxy, to answer or to send the next part of a body. */
+const PROXY_IDLE_TIMEOUT_MS = 60_000;
 
 export interface ServiceDeps {
   dataSource: DataSource;
@@ -82,6 +85,9 @@ export interface ServiceDeps {
     | 'webhookAllowPrivateNetworks'
     | 'webhookEndpointsPerOwner'
     | 'proxyAllowPrivateNetworks'
+    | 'proxyMaxBodyBytes'
+    | 'proxyRetryMaxSeconds'
+    | 'proxyRetries'
     | 'verifyTimeoutMs'
     | 'healthCheckIntervalSeconds'
     | 'healthCheckConcurrency'
@@ -112,6 +118,10 @@ export interface Services {
   handshakes: HandshakeService;
   tokens: TokenService;
   runtime: RuntimeService;
+  /** The runtime's proxy: requests forwarded to a connection's provider with its credentials. */
+  proxy: ProxyService;
+  /** Calls to providers' APIs (close its pooled connections on shutdown). */
+  providerApi: ProviderApi;
   providerRevocation: ProviderRevocation;
   sessions: SessionService;
   /** Prometheus metrics (METRICS_ENABLED), or a no-op stand-in when they are off. */
@@ -218,6 +228,21 @@ export function createServices(deps: ServiceDeps): Services {
     },
   );
   const runtime = new RuntimeService(connectionRepository, secrets, tokens, journal, deps.clock, deps.logger);
+  const proxy = new ProxyService(
+    connectionRepository,
+    connectors,
+    secrets,
+    tokens,
+    providerApi,
+    {
+      maxBodyBytes: deps.config.proxyMaxBodyBytes,
+      retryMaxSeconds: deps.config.proxyRetryMaxSeconds,
+      retries: deps.config.proxyRetries,
+      idleTimeoutMs: PROXY_IDLE_TIMEOUT_MS,
+    },
+    metrics,
+    deps.logger,
+  );
   const audit = new AuditService(auditEvents, connections);
   const auditRetention = new AuditRetention(auditEvents, deps.config.auditRetentionDays, deps.logger);
   const sessions = new SessionService(
@@ -276,6 +301,8 @@ export function createServices(deps: ServiceDeps): Services {
     handshakes,
     tokens,
     runtime,
+    proxy,
+    providerApi,
     providerRevocation,
     sessions,
     audit,

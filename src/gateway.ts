@@ -151,6 +151,7 @@ export async function createGateway(
       async stop() {
         for (const name of GATEWAY_JOBS) await jobs[name].stop();
         await services.providerRevocation.settle();
+        await services.providerApi.close();
         await built.stop();
         logger.debug('graphql stopped');
         await database.close();

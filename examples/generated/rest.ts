@@ -566,6 +566,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/internal/v1/connections/{id}/proxy/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+                /** @description The provider path under the base URL; may hold `/` (it is every segment after `proxy/`). */
+                path: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * GET through the runtime's proxy
+         * @description The agent runtime's proxy (internal: `Bearer $RUNTIME_TOKEN` only; owners' API keys and
+         *     session tokens get `401`). Any method is forwarded to the connector's `api.baseUrl` (filled
+         *     with the connection's config) + `/{path}` + the query string, with the connection's
+         *     credentials injected as the connector's `api` block says. The caller's headers pass except
+         *     hop-by-hop ones, `Authorization`, `Cookie` and `Host`; the body is streamed, at most
+         *     `PROXY_MAX_BODY_BYTES` (else `413`). The answer is the provider's status, headers (without
+         *     hop-by-hop ones and `Set-Cookie`) and body, streamed; redirects are passed back, never followed.
+         *
+         *     The gateway's own refusals use the error envelope: `400` for a `{path}` that would leave the
+         *     base URL (`..` in any spelling, an absolute URL, `//host`) or a connector without `api`,
+         *     `404` for an unknown connection, `409` for a connection that is not connected (or whose
+         *     refresh was refused with `invalid_grant`: it is then `expired`), `502` when the provider
+         *     cannot be reached. OAuth tokens are refreshed first when near expiry, and once more on a
+         *     provider `401` (one retry, for bodies of at most 64 KiB). A `429`/`503` with `Retry-After`
+         *     of at most `PROXY_RETRY_MAX_SECONDS` is retried up to `PROXY_RETRIES` times for GET, HEAD,
+         *     PUT, DELETE and OPTIONS.
+         *
+         *     Any other method (HEAD, OPTIONS, …) is forwarded the same way.
+         */
+        get: operations["proxyGet"];
+        /**
+         * PUT through the runtime's proxy
+         * @description As GET (`proxyGet`), with the request's body forwarded.
+         */
+        put: operations["proxyPut"];
+        /**
+         * POST through the runtime's proxy
+         * @description As GET (`proxyGet`), with the request's body forwarded.
+         */
+        post: operations["proxyPost"];
+        /**
+         * DELETE through the runtime's proxy
+         * @description As GET (`proxyGet`).
+         */
+        delete: operations["proxyDelete"];
+        options?: never;
+        head?: never;
+        /**
+         * PATCH through the runtime's proxy
+         * @description As GET (`proxyGet`), with the request's body forwarded.
+         */
+        patch: operations["proxyPatch"];
+        trace?: never;
+    };
 }
 export interface webhooks {
     connectionLifecycle: {
@@ -1123,6 +1184,18 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description The provider's answer as it gave it (any status and content type), or the gateway's error
+         *     envelope (`{"error": {...}}`) when the gateway refused the call or could not reach the provider.
+         */
+        ProxyAnswer: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "*/*": unknown;
+            };
+        };
         /**
          * @description `RATE_LIMITED`: the API key or the owner's browser sessions have spent their points for the current window
          *     (`RATE_LIMIT_WINDOW_SECONDS`). Retry after `Retry-After` seconds, when the window resets.
@@ -2275,6 +2348,136 @@ export interface operations {
             409: components["responses"]["Conflict"];
             500: components["responses"]["Internal"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    proxyGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+                /** @description The provider path under the base URL; may hold `/` (it is every segment after `proxy/`). */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            "2XX": components["responses"]["ProxyAnswer"];
+            "3XX": components["responses"]["ProxyAnswer"];
+            "4XX": components["responses"]["ProxyAnswer"];
+            "5XX": components["responses"]["ProxyAnswer"];
+        };
+    };
+    proxyPut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+                /** @description The provider path under the base URL; may hold `/` (it is every segment after `proxy/`). */
+                path: string;
+            };
+            cookie?: never;
+        };
+        /** @description Passed to the provider as it arrives (streamed), at most `PROXY_MAX_BODY_BYTES`. */
+        requestBody?: {
+            content: {
+                "*/*": unknown;
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["ProxyAnswer"];
+            "3XX": components["responses"]["ProxyAnswer"];
+            "4XX": components["responses"]["ProxyAnswer"];
+            "5XX": components["responses"]["ProxyAnswer"];
+        };
+    };
+    proxyPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+                /** @description The provider path under the base URL; may hold `/` (it is every segment after `proxy/`). */
+                path: string;
+            };
+            cookie?: never;
+        };
+        /** @description Passed to the provider as it arrives (streamed), at most `PROXY_MAX_BODY_BYTES`. */
+        requestBody?: {
+            content: {
+                "*/*": unknown;
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["ProxyAnswer"];
+            "3XX": components["responses"]["ProxyAnswer"];
+            "4XX": components["responses"]["ProxyAnswer"];
+            "5XX": components["responses"]["ProxyAnswer"];
+        };
+    };
+    proxyDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+                /** @description The provider path under the base URL; may hold `/` (it is every segment after `proxy/`). */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            "2XX": components["responses"]["ProxyAnswer"];
+            "3XX": components["responses"]["ProxyAnswer"];
+            "4XX": components["responses"]["ProxyAnswer"];
+            "5XX": components["responses"]["ProxyAnswer"];
+        };
+    };
+    proxyPatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+                /** @description The provider path under the base URL; may hold `/` (it is every segment after `proxy/`). */
+                path: string;
+            };
+            cookie?: never;
+        };
+        /** @description Passed to the provider as it arrives (streamed), at most `PROXY_MAX_BODY_BYTES`. */
+        requestBody?: {
+            content: {
+                "*/*": unknown;
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["ProxyAnswer"];
+            "3XX": components["responses"]["ProxyAnswer"];
+            "4XX": components["responses"]["ProxyAnswer"];
+            "5XX": components["responses"]["ProxyAnswer"];
         };
     };
     connectionLifecycleWebhook: {

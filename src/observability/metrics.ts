@@ -9,6 +9,12 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 /** `superseded`: the provider answered, but the tokens were replaced meanwhile (answer discarded). */
 export type TokenRefreshOutcome = 'refreshed' | 'expired' | 'failed' | 'superseded';
 export type WebhookDeliveryOutcome = 'delivered' | 'retried' | 'gave_up';
+/**
+ * One runtime proxy call's end: the provider's answer by class (`2xx` … `5xx`), `unavailable`
+ * (it could not be reached or did not answer in time), or `refused` (the gateway sent nothing:
+ * a bad path, a body too large, a connection not connected).
+ */
+export type ProxyOutcome = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'unavailable' | 'refused';
 
 /** The pg pool's counts at one moment. */
 export interface PoolStats {
@@ -25,6 +31,8 @@ export interface Metrics {
   tokenRefresh(outcome: TokenRefreshOutcome): void;
   /** One webhook delivery attempt's end (the webhook worker's `onOutcome`). */
   webhookDelivery(outcome: WebhookDeliveryOutcome): void;
+  /** One runtime proxy call's end, by connector slug and outcome, with its duration. */
+  proxyCall(connector: string, outcome: ProxyOutcome, seconds: number): void;
   /** The Prometheus text exposition of every metric, collected now. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -35,6 +43,7 @@ export const noopMetrics: Metrics = {
   httpMiddleware: undefined,
   tokenRefresh: () => {},
   webhookDelivery: () => {},
+  proxyCall: () => {},
   render: () => Promise.reject(new Error('metrics are disabled')),
 };
 
@@ -96,6 +105,19 @@ export function createMetrics(options: { poolStats: () => PoolStats | undefined 
     labelNames: ['outcome'] as const,
     registers,
   });
+  const proxyCalls = new Counter({
+    name: 'proxy_requests_total',
+    help: 'Runtime proxy calls, by connector and outcome (2xx…5xx: the provider answered; unavailable: it did not; refused: nothing was sent).',
+    labelNames: ['connector', 'outcome'] as const,
+    registers,
+  });
+  const proxyDuration = new Histogram({
+    name: 'proxy_request_duration_seconds',
+    help: 'Time from a runtime proxy call to the head of its answer (retries included), by connector and outcome.',
+    labelNames: ['connector', 'outcome'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
   new Gauge({
     name: 'db_pool_connections',
     help: 'Database pool connections at scrape time: total open, idle, and callers waiting for one.',
@@ -137,6 +159,10 @@ export function createMetrics(options: { poolStats: () => PoolStats | undefined 
     httpMiddleware,
     tokenRefresh: (outcome) => refreshes.inc({ outcome }),
     webhookDelivery: (outcome) => deliveries.inc({ outcome }),
+    proxyCall: (connector, outcome, seconds) => {
+      proxyCalls.inc({ connector, outcome });
+      proxyDuration.observe({ connector, outcome }, seconds);
+    },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },

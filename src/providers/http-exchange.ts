@@ -82,7 +82,7 @@ const UNDICI_TIMEOUTS = new Set([
 ]);
 
 /** The AddressNotAllowedError behind an error undici reports, if the guard caused it. */
-function refusal(err: unknown): AddressNotAllowedError | undefined {
+export function refusal(err: unknown): AddressNotAllowedError | undefined {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
     if (e instanceof AddressNotAllowedError) return e;
   }

@@ -6,7 +6,8 @@
  * proxy and tools all come through here, so headers, the address guard and the deadline are the
  * same for every caller.
  */
-import type { Dispatcher } from 'undici';
+import type { Readable } from 'node:stream';
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import type { ApiSettings, AuthType } from '../connectors/connector.types';
 import {
   configDecidesHost,
@@ -15,7 +16,7 @@ import {
   type TemplateValues,
 } from '../connectors/templates';
 import { isForbiddenHost } from './address-guard';
-import { exchange, type ExchangeAnswer } from './http-exchange';
+import { exchange, guardedDispatcher, refusal, type ExchangeAnswer } from './http-exchange';
 
 /** What the request builder needs of a connection: its connector's `api`, config and secret. */
 export interface ConnectionAccess {
@@ -164,6 +165,13 @@ export function prepareProviderRequest(access: ConnectionAccess, call: ProviderC
   if (!call.path.startsWith('/')) throw new ProviderRequestError('A provider path must start with /.');
   const basePath = base.pathname.replace(/\/+$/, '');
   const url = new URL(`${base.origin}${basePath}${call.path}`);
+  // The URL parser resolves dot segments: whatever the path said, the request stays under the base.
+  if (
+    url.origin !== base.origin ||
+    (basePath !== '' && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`))
+  ) {
+    throw new ProviderRequestError('The path would leave the API address.');
+  }
   for (const [key, value] of base.searchParams) url.searchParams.append(key, value);
   for (const [name, template] of Object.entries(access.api.query ?? {})) {
     const value = filled(template, v);
@@ -206,9 +214,86 @@ export interface ProviderApiSettings {
   allowPrivateNetworks: boolean;
 }
 
+/**
+ * A path given by a caller (the runtime's proxy), to be appended to a base URL: refused when it
+ * could leave it. Dot segments in any spelling (`..`, `%2e%2e`, `.%2E`, separated by `/`, `\`,
+ * `%2f` or `%5c`), a backslash, an absolute URL (`http:…`), a `//host` form and control
+ * characters are refused outright, before any URL parser (which would resolve them) sees it.
+ * Returns the path as given (undecoded), for prepareProviderRequest.
+ */
+export function callerPath(raw: string): string {
+  if (!raw.startsWith('/')) throw new ProviderRequestError('The path must start with /.');
+  if (raw.startsWith('//')) throw new ProviderRequestError('The path may not name another host (//host).');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0020\u007f\\#?]/.test(raw) || /%5c/i.test(raw)) {
+    throw new ProviderRequestError('The path holds a character a path may not hold here.');
+  }
+  const segments = raw.slice(1).split(/\/|%2f/i);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(segments[0] ?? '')) {
+    throw new ProviderRequestError('The path may not be an absolute URL.');
+  }
+  for (const segment of segments) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      throw new ProviderRequestError('The path holds a malformed percent-encoding.');
+    }
+    if (decoded === '.' || decoded === '..' || /[/\\]/.test(decoded)) {
+      throw new ProviderRequestError('The path may not hold dot segments or encoded slashes.');
+    }
+  }
+  return raw;
+}
+
+/** Options of a streamed call (the runtime's proxy). */
+export interface StreamOptions {
+  body?: Buffer | Readable;
+  /** How long the provider may take to send the answer's head, and to send each part of its body. */
+  idleTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
 /** Sends prepared requests through the fenced exchange. */
 export class ProviderApi {
+  private agent: Agent | undefined;
+
   constructor(private readonly settings: ProviderApiSettings) {}
+
+  /**
+   * Sends a prepared request and answers as soon as its head arrives, with the body as a stream
+   * (undici, redirects not followed). Hosts a config value decides go through the guarded
+   * dispatcher unless private networks are allowed. Rejects with AddressNotAllowedError when the
+   * guard refused the address.
+   */
+  async stream(request: PreparedRequest, options: StreamOptions): Promise<Dispatcher.ResponseData> {
+    const guarded = request.configDecidesHost && !this.settings.allowPrivateNetworks;
+    if (guarded && isForbiddenHost(request.url.hostname)) {
+      throw new ProviderRequestError(
+        'The address is a private or local network address, which this gateway does not call.',
+      );
+    }
+    this.agent ??= new Agent({ headersTimeout: options.idleTimeoutMs, bodyTimeout: options.idleTimeoutMs });
+    try {
+      return await undiciRequest(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: options.body ?? null,
+        dispatcher: guarded ? guardedDispatcher() : this.agent,
+        headersTimeout: options.idleTimeoutMs,
+        bodyTimeout: options.idleTimeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (err) {
+      throw refusal(err) ?? err;
+    }
+  }
+
+  /** Closes the streaming agent's pooled connections (on shutdown). */
+  async close(): Promise<void> {
+    await this.agent?.close().catch(() => undefined);
+    this.agent = undefined;
+  }
 
   async send(
     request: PreparedRequest,

@@ -5,7 +5,8 @@
  * `/internal/v1`: the agent runtime's door. Authenticated by RUNTIME_TOKEN alone (compared in
  * constant time); owners' API keys get 401 here, and without RUNTIME_TOKEN everyone does.
  */
-import { Router, type RequestHandler } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { Services } from '../container';
 import { bearerToken } from '../http/auth.middleware';
 import { pathParam } from '../http/params';
@@ -26,12 +27,60 @@ function requireRuntime(runtimeToken: string | undefined): RequestHandler {
   };
 }
 
-export function runtimeRoutes(services: Pick<Services, 'runtime'>, runtimeToken: string | undefined): Router {
+/** The path after `/proxy` and the query string, exactly as they arrived (undecoded). */
+function proxyTarget(req: Request): { path: string; query: string } {
+  const raw = req.originalUrl;
+  const mark = raw.indexOf('?');
+  const pathname = (mark === -1 ? raw : raw.slice(0, mark)).slice(req.baseUrl.length);
+  const match = /^\/connections\/[^/]+\/proxy(\/.*)?$/i.exec(pathname);
+  return { path: match?.[1] ?? '/', query: mark === -1 ? '' : raw.slice(mark + 1) };
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Any method: forwarded by the proxy service, the answer streamed back. No body parser runs on
+ * this route: the body reaches the provider as it arrives (ProxyService counts it).
+ */
+const proxyRoute =
+  (services: Pick<Services, 'proxy'>): RequestHandler =>
+  async (req, res) => {
+    const ending = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) ending.abort(new Error('the caller went away'));
+    });
+    const { path, query } = proxyTarget(req);
+    const answer = await services.proxy.forward(pathParam(req, 'id'), {
+      method: req.method,
+      path,
+      query,
+      headers: req.headers,
+      ...(hasBody(req) ? { body: req } : {}),
+      signal: ending.signal,
+    });
+    res.status(answer.status);
+    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+    try {
+      await pipeline(answer.body, res);
+    } catch {
+      // The caller or the provider went away mid-body: the socket is closed, nothing more to say.
+      res.destroy();
+    }
+  };
+
+export function runtimeRoutes(
+  services: Pick<Services, 'runtime' | 'proxy'>,
+  runtimeToken: string | undefined,
+): Router {
   const router = Router();
   router.use(requireRuntime(runtimeToken));
   router.get('/connections/:id/credentials', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json(await services.runtime.credentialsFor(pathParam(req, 'id'), String(req.id)));
   });
+  router.all('/connections/:id/proxy{/*path}', proxyRoute(services));
   return router;
 }

@@ -62,6 +62,11 @@ describe('the OpenAPI document', () => {
         'DELETE /api/v1/webhooks/{id}',
         'GET /api/v1/webhooks/{id}/deliveries',
         'GET /internal/v1/connections/{id}/credentials',
+        'GET /internal/v1/connections/{id}/proxy/{path}',
+        'POST /internal/v1/connections/{id}/proxy/{path}',
+        'PUT /internal/v1/connections/{id}/proxy/{path}',
+        'PATCH /internal/v1/connections/{id}/proxy/{path}',
+        'DELETE /internal/v1/connections/{id}/proxy/{path}',
       ].sort(),
     );
     expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual([
