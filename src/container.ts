@@ -22,6 +22,7 @@ import { OwnerRepository } from './owners/owner.repository';
 import { OwnerService } from './owners/owner.service';
 import { RuntimeService } from './runtime/runtime.service';
 import { ProxyService } from './runtime/proxy.service';
+import { ToolService } from './runtime/tool.service';
 import { SessionRepository } from './sessions/session.repository';
 import { SessionService } from './sessions/session.service';
 import type { Clock } from './shared/clock';
@@ -120,6 +121,8 @@ export interface Services {
   runtime: RuntimeService;
   /** The runtime's proxy: requests forwarded to a connection's provider with its credentials. */
   proxy: ProxyService;
+  /** Tools that run: a tool's input checked and its request sent through the proxy. */
+  tools: ToolService;
   /** Calls to providers' APIs (close its pooled connections on shutdown). */
   providerApi: ProviderApi;
   providerRevocation: ProviderRevocation;
@@ -243,6 +246,7 @@ export function createServices(deps: ServiceDeps): Services {
     metrics,
     deps.logger,
   );
+  const tools = new ToolService(connectionRepository, connectors, proxy);
   const audit = new AuditService(auditEvents, connections);
   const auditRetention = new AuditRetention(auditEvents, deps.config.auditRetentionDays, deps.logger);
   const sessions = new SessionService(
@@ -302,6 +306,7 @@ export function createServices(deps: ServiceDeps): Services {
     tokens,
     runtime,
     proxy,
+    tools,
     providerApi,
     providerRevocation,
     sessions,

@@ -536,6 +536,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/internal/v1/connections/{id}/tools/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+                /** @description The tool's name in the connector's `tools` (one with a `request`). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a connector tool through a connection (agent runtime)
+         * @description `Bearer $RUNTIME_TOKEN` only. The input is checked against the tool's `inputSchema`
+         *     (`400` with `details` per failing property, named `input.<property>`); the tool's request
+         *     is built (path placeholders percent-encoded as one segment, its `query` and `body` keys
+         *     picked from the input) and sent through the runtime's proxy, with the connection's
+         *     credentials, refresh and retries. Whatever the provider answers is **200**
+         *     `{status, body}`: `body` is the answer parsed as JSON when it is JSON, else its text
+         *     (`truncated: true` past 1 MiB). An unknown tool, or one without a `request`: `404`; a
+         *     connection that is not connected: `409`; a provider that cannot be reached: `502`.
+         */
+        post: operations["runTool"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/internal/v1/connections/{id}/credentials": {
         parameters: {
             query?: never;
@@ -2315,6 +2350,55 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    runTool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The connection's id (a UUID; anything else is a `400`).
+                 * @example 3f2a9c4e-1b7d-4e8a-9c6f-5d2e1a0b7c3d
+                 */
+                id: components["parameters"]["ConnectionId"];
+                /** @description The tool's name in the connector's `tools` (one with a `request`). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The tool's input, as its `inputSchema` says. */
+                    input?: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description The provider's answer (any status). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The provider's HTTP status. */
+                        status: number;
+                        /** @description The provider's answer, as JSON when it is JSON, else text; null when empty. */
+                        body: unknown;
+                        /** @description Present (true) when the answer was longer than 1 MiB and was cut. */
+                        truncated?: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            502: components["responses"]["ProviderUnavailable"];
         };
     };
     getRuntimeCredentials: {

@@ -10,7 +10,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import type { Services } from '../container';
 import { bearerToken } from '../http/auth.middleware';
 import { pathParam } from '../http/params';
-import { UnauthorizedError } from '../shared/errors';
+import { BadRequestError, UnauthorizedError } from '../shared/errors';
 import { safeEqual } from '../shared/tokens';
 import { setActor } from '../shared/request-context';
 
@@ -72,8 +72,10 @@ const proxyRoute =
   };
 
 export function runtimeRoutes(
-  services: Pick<Services, 'runtime' | 'proxy'>,
+  services: Pick<Services, 'runtime' | 'proxy' | 'tools'>,
   runtimeToken: string | undefined,
+  /** The JSON body reader of the API (its limit and errors), for the routes that take JSON. */
+  json: RequestHandler,
 ): Router {
   const router = Router();
   router.use(requireRuntime(runtimeToken));
@@ -82,5 +84,15 @@ export function runtimeRoutes(
     res.json(await services.runtime.credentialsFor(pathParam(req, 'id'), String(req.id)));
   });
   router.all('/connections/:id/proxy{/*path}', proxyRoute(services));
+  // A tool run: its input checked against the tool's schema, its request sent through the proxy.
+  router.post('/connections/:id/tools/:name', json, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof body !== 'object' || Array.isArray(body) || Object.keys(body).some((key) => key !== 'input')) {
+      throw new BadRequestError('The body must be {"input": {…}}.', [
+        { field: 'input', message: 'is the only field of the body' },
+      ]);
+    }
+    res.json(await services.tools.run(pathParam(req, 'id'), pathParam(req, 'name'), body.input ?? {}));
+  });
   return router;
 }

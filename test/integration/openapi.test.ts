@@ -67,6 +67,7 @@ describe('the OpenAPI document', () => {
         'PUT /internal/v1/connections/{id}/proxy/{path}',
         'PATCH /internal/v1/connections/{id}/proxy/{path}',
         'DELETE /internal/v1/connections/{id}/proxy/{path}',
+        'POST /internal/v1/connections/{id}/tools/{name}',
       ].sort(),
     );
     expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual([
