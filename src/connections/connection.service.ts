@@ -186,59 +186,43 @@ export class ConnectionService {
     const now = this.clock.now();
     const connectsAtOnce = connector.authType === 'none';
     const config = await this.configForConnect(caller, connector, input.config);
-    if (config === null) {
-      // No config given, and the caller already has a connection: it is reused as it is.
-      return this.reuse(caller, connector, returnTo);
-    }
+    // No config given, and the caller already has a connection: it is reused as it is.
+    if ('existing' in config) return this.outcome(config.existing, false, returnTo);
     const inserted = await this.connections.insertLiveOrGetExisting({
       ownerId: caller.ownerId,
       connectorSlug: connector.slug,
       authType: connector.authType,
       label: input.label ?? null,
-      config,
+      config: config.values,
       status: connectsAtOnce ? 'connected' : 'pending',
       connectedAt: connectsAtOnce ? now : null,
       createdAt: now,
     });
     let { connection } = inserted;
     const { created } = inserted;
-    if (!created && input.config !== undefined && !sameConfig(connector, connection.config, config)) {
-      connection = await this.replaceConfig(caller, connection, config);
+    if (!created && input.config !== undefined && !sameConfig(connector, connection.config, config.values)) {
+      connection = await this.replaceConfig(caller, connection, config.values);
     }
     return this.outcome(connection, created, returnTo);
   }
 
   /**
    * The config a connect stores: the given one, checked; none given, the check of `{}` (a
-   * connector without required fields), or null when the caller already has a connection to
-   * reuse as it is (a repeat POST need not repeat the config).
+   * connector without required fields), or the caller's existing connection to reuse as it is
+   * (a repeat POST need not repeat the config).
    */
   private async configForConnect(
     caller: Caller,
     connector: CatalogEntry,
     given: Record<string, unknown> | undefined,
-  ): Promise<Record<string, string> | null> {
+  ): Promise<{ values: Record<string, string> } | { existing: Connection }> {
     if (given === undefined && askedConfigFields(connector).some((field) => field.required)) {
       const existing = await this.connections.findLiveOfOwnerBySlug(caller.ownerId, connector.slug);
-      if (existing) return null;
+      if (existing) return { existing };
     }
-    const config = checkConfig(connector, given ?? {});
-    checkConfigUrls(connector, config, this.allowPrivateNetworks);
-    return config;
-  }
-
-  private async reuse(
-    caller: Caller,
-    connector: CatalogEntry,
-    returnTo: string | null,
-  ): Promise<Omit<ConnectOutcome, 'oauthUrl'> & { handshake: HandshakeTicket | null }> {
-    const existing = await this.connections.findLiveOfOwnerBySlug(caller.ownerId, connector.slug);
-    if (!existing) {
-      // Revoked meanwhile: a new connection needs the config after all.
-      checkConfig(connector, {});
-      throw this.notFound();
-    }
-    return this.outcome(existing, false, returnTo);
+    const values = checkConfig(connector, given ?? {});
+    checkConfigUrls(connector, values, this.allowPrivateNetworks);
+    return { values };
   }
 
   /**
