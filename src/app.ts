@@ -195,7 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   api.use(webhookRoutes(services));
   api.use(notFoundRoute);
   app.use('/api/v1', api);
-  app.use('/internal/v1', runtimeRoutes(services, deps.config.runtimeToken, json), notFoundRoute);
+  app.use('/internal/v1', runtimeRoutes(services, deps.config.runtimeToken, json, logger), notFoundRoute);
   app.use(
     '/connect',
     limitAddress,

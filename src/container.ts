@@ -22,6 +22,7 @@ import { OwnerRepository } from './owners/owner.repository';
 import { OwnerService } from './owners/owner.service';
 import { RuntimeService } from './runtime/runtime.service';
 import { ProxyService } from './runtime/proxy.service';
+import { McpService } from './runtime/mcp.service';
 import { ToolService } from './runtime/tool.service';
 import { SessionRepository } from './sessions/session.repository';
 import { SessionService } from './sessions/session.service';
@@ -123,6 +124,8 @@ export interface Services {
   proxy: ProxyService;
   /** Tools that run: a tool's input checked and its request sent through the proxy. */
   tools: ToolService;
+  /** MCP for the agent runtime: an owner's runnable tools, listed and run. */
+  mcp: McpService;
   /** Calls to providers' APIs (close its pooled connections on shutdown). */
   providerApi: ProviderApi;
   providerRevocation: ProviderRevocation;
@@ -247,6 +250,7 @@ export function createServices(deps: ServiceDeps): Services {
     deps.logger,
   );
   const tools = new ToolService(connectionRepository, connectors, proxy);
+  const mcp = new McpService(connectionRepository, connectors, ownerRepository, tools);
   const audit = new AuditService(auditEvents, connections);
   const auditRetention = new AuditRetention(auditEvents, deps.config.auditRetentionDays, deps.logger);
   const sessions = new SessionService(
@@ -307,6 +311,7 @@ export function createServices(deps: ServiceDeps): Services {
     runtime,
     proxy,
     tools,
+    mcp,
     providerApi,
     providerRevocation,
     sessions,

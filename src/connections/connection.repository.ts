@@ -153,6 +153,15 @@ export class ConnectionRepository {
     return this.repo.findOneBy({ ownerId, connectorSlug });
   }
 
+  /** The owner's connected connections (one per connector at most): what an MCP client may run. */
+  listConnectedOfOwner(ownerId: string): Promise<Pick<Connection, 'id' | 'connectorSlug' | 'authType'>[]> {
+    return this.repo.find({
+      select: { id: true, connectorSlug: true, authType: true },
+      where: { ownerId, status: 'connected' },
+      order: { connectorSlug: 'ASC' },
+    });
+  }
+
   findLiveOfOwner(ownerId: string, id: string): Promise<Connection | null> {
     // The soft-delete column makes TypeORM add "deleted_at IS NULL" to every find.
     return this.repo.findOneBy({ id, ownerId });

@@ -12,7 +12,9 @@ import { bearerToken } from '../http/auth.middleware';
 import { pathParam } from '../http/params';
 import { BadRequestError, UnauthorizedError } from '../shared/errors';
 import { safeEqual } from '../shared/tokens';
+import type { Logger } from '../shared/logger';
 import { setActor } from '../shared/request-context';
+import { mcpMethodNotAllowed, mcpPost } from './mcp.routes';
 
 function requireRuntime(runtimeToken: string | undefined): RequestHandler {
   return (req, _res, next) => {
@@ -72,10 +74,11 @@ const proxyRoute =
   };
 
 export function runtimeRoutes(
-  services: Pick<Services, 'runtime' | 'proxy' | 'tools'>,
+  services: Pick<Services, 'runtime' | 'proxy' | 'tools' | 'mcp'>,
   runtimeToken: string | undefined,
   /** The JSON body reader of the API (its limit and errors), for the routes that take JSON. */
   json: RequestHandler,
+  logger: Logger,
 ): Router {
   const router = Router();
   router.use(requireRuntime(runtimeToken));
@@ -94,5 +97,8 @@ export function runtimeRoutes(
     }
     res.json(await services.tools.run(pathParam(req, 'id'), pathParam(req, 'name'), body.input ?? {}));
   });
+  // MCP for the agent runtime: the owner's tools over Streamable HTTP, statelessly.
+  router.post('/mcp', json, mcpPost(services, logger));
+  router.all('/mcp', mcpMethodNotAllowed);
   return router;
 }

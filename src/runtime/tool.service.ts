@@ -9,6 +9,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import type { ConnectorService } from '../connectors/connector.service';
 import type { ConnectorTool, ToolRequest } from '../connectors/connector.types';
 import { compileToolInputSchema } from '../connectors/connector.validation';
+import type { Connection } from '../connections/connection.entity';
 import type { ConnectionRepository } from '../connections/connection.repository';
 import { BadRequestError, ConflictError, NotFoundError, type ErrorDetail } from '../shared/errors';
 import { isUuid } from '../shared/ids';
@@ -59,20 +60,24 @@ export class ToolService {
     private readonly proxy: ProxyService,
   ) {}
 
-  /**
-   * Runs tool `name` of a connection with `input`. `ownerId`: only a connection of this owner (the
-   * MCP door, which acts for one owner); undefined for the runtime's own route.
-   */
-  async run(connectionId: string, name: string, input: unknown, ownerId?: string): Promise<ToolAnswer> {
+  /** Runs tool `name` of a connection (whoever owns it: the runtime's own route) with `input`. */
+  async run(connectionId: string, name: string, input: unknown): Promise<ToolAnswer> {
     if (!isUuid(connectionId)) {
       throw new BadRequestError('The connection id must be a UUID.', [
         { field: 'id', message: 'must be a UUID' },
       ]);
     }
     const connection = await this.connections.findLiveById(connectionId.toLowerCase());
-    if (!connection || (ownerId !== undefined && connection.ownerId !== ownerId)) {
-      throw new NotFoundError('No such connection.');
-    }
+    if (!connection) throw new NotFoundError('No such connection.');
+    return this.runOn(connection, name, input);
+  }
+
+  /**
+   * Runs tool `name` of a connection already read (the MCP door reads it by owner and connector):
+   * 404 for a tool that does not run, 409 for a connection that is not connected, 400 for input
+   * its schema refuses.
+   */
+  async runOn(connection: Connection, name: string, input: unknown): Promise<ToolAnswer> {
     const connector = this.connectors.forConnection(connection.connectorSlug, connection.authType);
     const tool = connector.tools.find((candidate) => candidate.name === name);
     if (!tool || !isRunnable(tool)) {
