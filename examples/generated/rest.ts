@@ -571,6 +571,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/internal/v1/mcp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * No server-sent stream (stateless MCP server)
+         * @description `405` with `Allow: POST`: this server sends nothing outside the answer to a POST.
+         */
+        get: operations["mcpStream"];
+        put?: never;
+        /**
+         * MCP for the agent runtime (Streamable HTTP, stateless)
+         * @description The Model Context Protocol over Streamable HTTP (protocol versions `2025-06-18` and
+         *     `2025-11-25`), for one owner's agent: `Bearer $RUNTIME_TOKEN`, `X-Owner-Id` and optionally
+         *     `X-Allowed-Connectors`. Any MCP client library works against it; the body is one JSON-RPC
+         *     message (or a batch) and the answer is JSON (`Accept` must name both `application/json`
+         *     and `text/event-stream`, as the transport requires). Stateless: no `Mcp-Session-Id`, any
+         *     instance answers any request, and `initialize` may be skipped.
+         *
+         *     - `tools/list`: every tool with a `request` of the owner's `connected` connections (of the
+         *       allowed connectors, when the header names them), named `<slug>__<tool>`, with its
+         *       `description` and `inputSchema`.
+         *     - `tools/call`: runs the tool as `runTool` does. The result's `content` is one text item
+         *       holding the provider's body as JSON text, `structuredContent` the body when it is a
+         *       JSON object, `_meta.status` the provider's HTTP status; `isError: true` when the provider
+         *       answered 4xx/5xx or the gateway refused (input invalid, connection not connected,
+         *       provider unreachable: the text is then the error envelope, `{"error": {code, message,
+         *       details}}`). An unknown tool is the JSON-RPC error `-32602`.
+         *
+         *     The headers are checked before any message is read: `401` without the runtime token, `400`
+         *     for a missing or malformed `X-Owner-Id` or `X-Allowed-Connectors`, `404` for an owner id no
+         *     owner has.
+         */
+        post: operations["mcp"];
+        /**
+         * No session to end (stateless MCP server)
+         * @description `405` with `Allow: POST`: there is no session.
+         */
+        delete: operations["mcpEndSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/internal/v1/connections/{id}/credentials": {
         parameters: {
             query?: never;
@@ -1116,6 +1163,24 @@ export interface components {
         };
         /** @description A human sentence (never a stack, SQL or a secret). */
         ErrorMessage: string;
+        /**
+         * @description A JSON-RPC 2.0 message of the Model Context Protocol: a request (`method`, `id`), a
+         *     notification (`method`, no `id`), or a response (`result` or `error`, with the request's
+         *     `id`). See the MCP specification for each method's `params` and `result`.
+         */
+        JsonRpcMessage: {
+            /** @constant */
+            jsonrpc: "2.0";
+            id?: string | number | null;
+            method?: string;
+            params?: Record<string, never>;
+            result?: Record<string, never>;
+            error?: {
+                code: number;
+                message: string;
+                data?: unknown;
+            };
+        };
         /** @description Per-field problems. */
         ErrorDetails: components["schemas"]["ErrorDetail"][];
         /** @description The error envelope of a 400. */
@@ -1229,6 +1294,17 @@ export interface components {
             };
             content: {
                 "*/*": unknown;
+            };
+        };
+        /** @description The MCP server is stateless and answers POST only (`Allow: POST`); the body is a JSON-RPC error. */
+        McpMethodNotAllowed: {
+            headers: {
+                /** @description `POST`. */
+                Allow?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["JsonRpcMessage"];
             };
         };
         /**
@@ -2399,6 +2475,107 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["Internal"];
             502: components["responses"]["ProviderUnavailable"];
+        };
+    };
+    mcpStream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["McpMethodNotAllowed"];
+        };
+    };
+    mcp: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The owner whose connections the agent uses. */
+                "X-Owner-Id": string;
+                /**
+                 * @description The agent's allowed connectors, as comma-separated slugs: only their tools are listed
+                 *     and run. Empty: no tools. Absent: every connector of the owner.
+                 */
+                "X-Allowed-Connectors"?: string;
+                /** @description The negotiated protocol version, on every request after `initialize`. */
+                "MCP-Protocol-Version"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JsonRpcMessage"];
+            };
+        };
+        responses: {
+            /** @description The JSON-RPC response (a result, or a JSON-RPC error such as `-32602` for an unknown tool). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonRpcMessage"];
+                };
+            };
+            /** @description A notification or a response was accepted; nothing to answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description A missing or malformed `X-Owner-Id` or `X-Allowed-Connectors` (the error envelope), or
+             *     a body that is not a JSON-RPC message (a JSON-RPC error).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"] | components["schemas"]["JsonRpcMessage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description `Accept` does not name both `application/json` and `text/event-stream` (a JSON-RPC error). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonRpcMessage"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description The body is not `application/json` (a JSON-RPC error). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonRpcMessage"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    mcpEndSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["McpMethodNotAllowed"];
         };
     };
     getRuntimeCredentials: {

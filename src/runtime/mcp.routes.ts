@@ -1,5 +1,6 @@
 /**
- * `/internal/v1/mcp`: the Model Context Protocol over Streamable HTTP (contract §11), spoken by
+ * `/internal/v1/mcp`: the Model Context Protocol over Streamable HTTP (README "MCP for the agent
+ * runtime"), spoken by
  * the official TypeScript SDK. Stateless: every POST gets its own SDK server and transport, bound
  * to the scope of that request's headers (`X-Owner-Id`, `X-Allowed-Connectors`), so no session
  * lives in the gateway and any instance answers any request. Answers are plain JSON (the SDK's
@@ -12,21 +13,49 @@
  * and the REST error envelope as its text, an unknown tool the JSON-RPC error -32602. An error
  * of the gateway itself is a JSON-RPC internal error; its detail goes to the log only.
  */
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import {
-  CallToolRequestSchema,
-  ErrorCode,
-  ListToolsRequestSchema,
-  McpError,
-  type CallToolResult,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type * as McpTypes from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, RequestHandler } from 'express';
 import { AppError, toPublicError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { isPlainObject } from '../shared/validation';
 import type { McpScope, McpService } from './mcp.service';
 import type { ToolAnswer } from './tool.service';
+
+/** The SDK's parts this door uses. */
+interface Sdk {
+  Server: typeof Server;
+  StreamableHTTPServerTransport: typeof StreamableHTTPServerTransport;
+  types: typeof McpTypes;
+}
+
+let loaded: Sdk | undefined;
+
+/**
+ * The SDK, loaded on the first MCP request: about 240 modules and 0.2 s that a gateway whose
+ * runtime never speaks MCP should not pay at every start.
+ */
+function sdk(): Sdk {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  loaded ??= {
+    Server: (require('@modelcontextprotocol/sdk/server/index.js') as { Server: typeof Server }).Server,
+    StreamableHTTPServerTransport: (
+      require('@modelcontextprotocol/sdk/server/streamableHttp.js') as {
+        StreamableHTTPServerTransport: typeof StreamableHTTPServerTransport;
+      }
+    ).StreamableHTTPServerTransport,
+    types: require('@modelcontextprotocol/sdk/types.js') as Sdk['types'],
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return loaded;
+}
+
+/** JSON-RPC error codes this door answers (JSON-RPC 2.0 §5.1; -32000 is the SDK's transport error). */
+const INVALID_PARAMS = -32602;
+const INTERNAL_ERROR = -32603;
+const TRANSPORT_ERROR = -32000;
 
 export const MCP_SERVER_INFO = { name: 'connections-gateway', version: '0.1.0' } as const;
 
@@ -61,14 +90,15 @@ function fromRefusal(error: AppError): CallToolResult {
 
 /** An SDK server that answers for one scope: tools/list and tools/call, nothing else. */
 function serverFor(mcp: McpService, scope: McpScope, logger: Logger): Server {
+  const { Server, types } = sdk();
   // The SDK's low-level Server (its docs keep it for advanced use): McpServer registers tools
   // with zod schemas, and these tools, which change with the owner, are JSON Schemas.
   const server = new Server(MCP_SERVER_INFO, {
     capabilities: { tools: { listChanged: false } },
     instructions: INSTRUCTIONS,
   });
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await mcp.listTools(scope) }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  server.setRequestHandler(types.ListToolsRequestSchema, async () => ({ tools: await mcp.listTools(scope) }));
+  server.setRequestHandler(types.CallToolRequestSchema, async (request) => {
     const { name } = request.params;
     let answer: ToolAnswer | undefined;
     try {
@@ -76,11 +106,11 @@ function serverFor(mcp: McpService, scope: McpScope, logger: Logger): Server {
     } catch (err) {
       if (err instanceof AppError) return fromRefusal(err);
       logger.error({ err, ownerId: scope.ownerId, tool: name }, 'MCP tool call failed');
-      throw new McpError(ErrorCode.InternalError, 'An internal error occurred.');
+      throw new types.McpError(INTERNAL_ERROR, 'An internal error occurred.');
     }
     if (answer === undefined) {
-      throw new McpError(
-        ErrorCode.InvalidParams,
+      throw new types.McpError(
+        INVALID_PARAMS,
         `Unknown tool: ${name}. tools/list names the tools of this owner.`,
       );
     }
@@ -94,7 +124,7 @@ export function mcpPost(services: { mcp: McpService }, logger: Logger): RequestH
   return async (req, res) => {
     const scope = await services.mcp.scope(header(req, 'x-owner-id'), header(req, 'x-allowed-connectors'));
     const server = serverFor(services.mcp, scope, logger);
-    const transport = new StreamableHTTPServerTransport({
+    const transport = new (sdk().StreamableHTTPServerTransport)({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
     });
@@ -115,7 +145,7 @@ export const mcpMethodNotAllowed: RequestHandler = (_req, res) => {
     .json({
       jsonrpc: '2.0',
       error: {
-        code: ErrorCode.ConnectionClosed,
+        code: TRANSPORT_ERROR,
         message: 'Method not allowed: this MCP server is stateless; POST.',
       },
       id: null,

@@ -1,5 +1,5 @@
 /**
- * MCP for the agent runtime (contract §11): the tools one owner's agent may run. An MCP tool is a
+ * MCP for the agent runtime (README "MCP for the agent runtime"): the tools one owner's agent may run. An MCP tool is a
  * runnable tool (one with a `request`) of a connector the owner has a `connected` connection to,
  * named `<slug>__<tool>`; the agent's allowed connectors, when the runtime names them, narrow the
  * list. Calls run through ToolService, exactly as the runtime's tool route runs them. The door

@@ -1,5 +1,5 @@
 /**
- * MCP for the agent runtime (README "MCP for the agent runtime", contract §11): `/internal/v1/mcp`
+ * MCP for the agent runtime (README "MCP for the agent runtime"): `/internal/v1/mcp`
  * over Streamable HTTP, with the runtime token, `X-Owner-Id` and `X-Allowed-Connectors`. Driven by
  * real MCP clients: the official TypeScript SDK's Client and the Vercel AI SDK's MCP client
  * (@ai-sdk/mcp, its own implementation of the protocol), plus raw HTTP for what a client library
@@ -23,6 +23,7 @@ import {
 import { TestBrowser } from '../support/browser';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { client } from '../support/http';
+import { assertMatchesOpenApi } from '../support/openapi-contract';
 import {
   CALLBACK,
   CLIENT_ID,
@@ -135,6 +136,13 @@ async function rpc(
     ...((init.method ?? 'POST') === 'POST' ? { body: JSON.stringify(message) } : {}),
   });
   const text = await res.text();
+  assertMatchesOpenApi({
+    method: init.method ?? 'POST',
+    url: res.url,
+    status: res.status,
+    headers: res.headers,
+    text,
+  });
   let body: any;
   try {
     body = JSON.parse(text);

@@ -14,6 +14,8 @@ import { oauthBearerValidator, startProviderApi, type ProviderApi } from '../fix
 import { TestBrowser } from '../support/browser';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { client } from '../support/http';
+import { assertMatchesOpenApi } from '../support/openapi-contract';
+import { until } from '../support/wait';
 import {
   CALLBACK,
   CLIENT_ID,
@@ -48,6 +50,13 @@ async function proxy(
     redirect: 'manual',
   });
   const text = await res.text();
+  assertMatchesOpenApi({
+    method: init.method ?? 'GET',
+    url: res.url,
+    status: res.status,
+    headers: res.headers,
+    text,
+  });
   let body: any;
   try {
     body = JSON.parse(text);
@@ -109,6 +118,7 @@ describe('the runtime proxy with an api_key connector', () => {
         PROXY_MAX_BODY_BYTES: String(MAX_BODY),
         PROXY_RETRY_MAX_SECONDS: '1',
         PROXY_RETRIES: '2',
+        METRICS_ENABLED: 'true',
       },
     });
     id = await connect();
@@ -320,6 +330,71 @@ describe('the runtime proxy with an api_key connector', () => {
     }
   });
 
+  it('forwards HEAD and answers the status and headers without a body', async () => {
+    const res = await proxy(gw, id, '/me', { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('');
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(api.requests).toHaveLength(1);
+    expect(api.requests[0]).toMatchObject({ method: 'HEAD', path: '/t/acme/me' });
+    expect(api.requests[0]!.headers['x-api-key']).toBe(key);
+  });
+
+  it('abandons the provider call when the caller goes away, and goes on answering', async () => {
+    api.setMode('slow', { delayMs: 20_000, count: 1 });
+    const leaving = new AbortController();
+    const call = fetch(`${gw.baseUrl}/internal/v1/connections/${id}/proxy/echo?marker=left-early`, {
+      headers: { authorization: `Bearer ${RUNTIME_TOKEN}` },
+      signal: leaving.signal,
+    });
+    await until(() => api.requests.length === 1, 5_000, 'the provider to see the call');
+    const started = Date.now();
+    leaving.abort();
+    await expect(call).rejects.toThrow();
+    // The call is over for the gateway too (its log line written) long before the provider's 20 s.
+    await until(
+      () =>
+        gw.logs.some(
+          (line) => line.includes('"runtime.proxy"') && line.includes(id) && line.includes('"unavailable"'),
+        ),
+      5_000,
+      'the abandoned call to be logged',
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+    api.setMode('normal');
+    expect((await proxy(gw, id, '/echo')).status).toBe(200);
+  });
+
+  it('counts calls by connector and outcome in the metrics', async () => {
+    const count = async (outcome: string) => {
+      const text = await (await fetch(`${gw.baseUrl}/metrics`)).text();
+      const line = text
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith('proxy_requests_total{') &&
+            l.includes(`connector="${slug}"`) &&
+            l.includes(`outcome="${outcome}"`),
+        );
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const [ok, clientError, unavailable] = [
+      await count('2xx'),
+      await count('4xx'),
+      await count('unavailable'),
+    ];
+    await proxy(gw, id, '/echo');
+    api.setMode('status', { status: 404, count: 1 });
+    await proxy(gw, id, '/echo');
+    api.setMode('reset', { count: 1 });
+    await proxy(gw, id, '/echo');
+    expect(await count('2xx')).toBe(ok + 1);
+    expect(await count('4xx')).toBe(clientError + 1);
+    expect(await count('unavailable')).toBe(unavailable + 1);
+    const text = await (await fetch(`${gw.baseUrl}/metrics`)).text();
+    expect(text).toMatch(new RegExp(`proxy_request_duration_seconds_count\\{[^}]*connector="${slug}"`));
+  });
+
   it('answers 502 when the provider cannot be reached', async () => {
     api.setMode('reset', { count: 1 });
     const res = await proxy(gw, id, '/echo');
@@ -440,6 +515,20 @@ describe('the runtime proxy with an OAuth connector', () => {
     expect(api.requests[0]!.headers.authorization).toBe(`Bearer ${await accessToken(id)}`);
   });
 
+  it('refreshes a token near expiry before the call, which goes out once with the new token', async () => {
+    provider.setOptions({ accessTokenTtlSeconds: 60 }); // inside TOKEN_REFRESH_AHEAD_SECONDS (300)
+    const { id } = await signIn();
+    provider.setOptions({ accessTokenTtlSeconds: 3600 });
+    const refreshes = () => provider.tokenRequests.filter((r) => r.grantType === 'refresh_token').length;
+    const before = refreshes();
+    const res = await proxy(gw, id, '/me');
+    expect(res.status).toBe(200);
+    expect(refreshes()).toBe(before + 1);
+    expect(api.requests).toHaveLength(1);
+    expect(api.requests[0]!.headers.authorization).toBe(`Bearer ${await accessToken(id)}`);
+    expect(refreshes()).toBe(before + 1);
+  });
+
   it('refreshes once on a provider 401 and retries once with the new token', async () => {
     const { id } = await signIn();
     const before = await accessToken(id);
@@ -477,4 +566,69 @@ describe('the runtime proxy with an OAuth connector', () => {
     for (const token of provider.issuedTokens()) expect(everything).not.toContain(token);
     for (const secret of api.credentialsSeen()) expect(everything).not.toContain(secret);
   });
+});
+
+describe('the runtime proxy where a config value decides the host', () => {
+  let allowing: TestGateway;
+  let guarded: TestGateway;
+  const slug = 'proxy-config-host';
+
+  beforeAll(async () => {
+    const file = writeConnectors('config-host.json', [
+      {
+        slug,
+        name: 'Config Host API',
+        description: 'An API on a host each connection names.',
+        authType: 'api_key',
+        availability: 'available',
+        categories: ['dev-tools'],
+        tools: [],
+        credentialFields: [{ key: 'apiKey', label: 'API key', required: true, secret: true }],
+        connectionConfig: [
+          {
+            key: 'host',
+            label: 'Host',
+            required: true,
+            pattern: '^[a-z0-9.-]{1,253}$',
+            example: 'api.acme.example',
+          },
+        ],
+        api: { baseUrl: 'https://${config.host}/v1', headers: { 'X-Api-Key': '${credentials.apiKey}' } },
+      },
+    ]);
+    // One database, two settings: a connection made where private networks are allowed (a
+    // development gateway, or a name that resolved elsewhere then) is called by one where they are not.
+    allowing = await startGateway({
+      env: { CONNECTORS_FILE: file, RUNTIME_TOKEN, PROXY_ALLOW_PRIVATE_NETWORKS: 'true' },
+    });
+    guarded = await startGateway({
+      env: { CONNECTORS_FILE: file, RUNTIME_TOKEN, PROXY_ALLOW_PRIVATE_NETWORKS: 'false' },
+    });
+  });
+  afterAll(async () => {
+    await allowing.close();
+    await guarded.close();
+  });
+
+  it.each(['localhost', '127.0.0.1', 'localhost.'])(
+    'refuses with 400, sending nothing, a call to %s where private networks are not allowed',
+    async (host) => {
+      const { apiKey } = await allowing.newOwner('proxy-host');
+      const o = client(allowing.baseUrl, apiKey);
+      const created = await o.post('/api/v1/connections', { connectorSlug: slug, config: { host } });
+      expect(created.status).toBe(201);
+      const id = created.body.connection.id as string;
+      expect(
+        (
+          await o.post(`/api/v1/connections/${id}/credentials`, {
+            credentials: { apiKey: 'host-key-0123456789' },
+          })
+        ).status,
+      ).toBe(200);
+      const res = await proxy(guarded, id, '/items');
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('private or local network');
+      expect(guarded.logs.join('\n')).not.toContain('host-key-0123456789');
+    },
+  );
 });

@@ -3,7 +3,8 @@
  * or `/internal/v1` is checked against the document, and a drift fails the test that saw it.
  *
  * The concrete URL is matched to a path template (literal segments before `{params}`, literals
- * compared case-insensitively and one trailing slash ignored, as express routes). The status must
+ * compared case-insensitively and one trailing slash ignored, as express routes; a last segment
+ * `{path}` takes the rest of the path). The status must
  * be documented for that operation; its required headers must be present and valid; and the body
  * must be of a documented content type and valid against that content's schema (Ajv, JSON Schema
  * 2020-12). Bodies of HEAD answers and of redirects (3xx, where express writes a short notice)
@@ -121,7 +122,13 @@ export class OpenApiContract {
     let best: { operation: Operation; rank: string } | undefined;
     for (const operation of this.operations) {
       if (method !== undefined && operation.method !== method) continue;
-      if (operation.segments.length !== segments.length) continue;
+      // A last segment `{path}` is the rest of the path, slashes and all (the runtime's proxy).
+      const rest = operation.segments[operation.segments.length - 1] === '{path}';
+      if (
+        rest ? segments.length < operation.segments.length : operation.segments.length !== segments.length
+      ) {
+        continue;
+      }
       let rank = '';
       const fits = operation.segments.every((part, i) => {
         const actual = segments[i]!;
@@ -215,16 +222,20 @@ export class OpenApiContract {
       if (observed.text !== '') problems.push(`${where}: a body was sent where none is documented`);
       return problems;
     }
-    const mediaType = (observed.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!(mediaType in content)) {
+    const observedType = (observed.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    // The most specific documented media range: the type itself, `type/*`, then `*/*` (RFC 9110 §12.5.1).
+    const mediaType = [observedType, `${observedType.split('/')[0]}/*`, '*/*'].find(
+      (range) => range in content,
+    );
+    if (mediaType === undefined) {
       problems.push(
-        `${where}: content type "${mediaType}" is not documented (documented: ${Object.keys(content).join(', ')})`,
+        `${where}: content type "${observedType}" is not documented (documented: ${Object.keys(content).join(', ')})`,
       );
       return problems;
     }
     if (content[mediaType]!.schema === undefined) return problems;
     let body: unknown = observed.text;
-    if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
+    if (observedType === 'application/json' || observedType.endsWith('+json')) {
       try {
         body = JSON.parse(observed.text);
       } catch {
