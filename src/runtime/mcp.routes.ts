@@ -1,9 +1,8 @@
 /**
  * `/internal/v1/mcp`: the Model Context Protocol over Streamable HTTP (README "MCP for the agent
- * runtime"), spoken by
- * the official TypeScript SDK. Stateless: every POST gets its own SDK server and transport, bound
- * to the scope of that request's headers (`X-Owner-Id`, `X-Allowed-Connectors`), so no session
- * lives in the gateway and any instance answers any request. Answers are plain JSON (the SDK's
+ * runtime"), spoken by the official TypeScript SDK. Stateless: every POST gets its own SDK server
+ * and transport, bound to the scope of that request's headers (`X-Owner-Id`,
+ * `X-Allowed-Connectors`), so no session lives in the gateway and any instance answers any request. Answers are plain JSON (the SDK's
  * `enableJsonResponse`): nothing is sent before a result, so an event stream would add nothing.
  * GET (a server-sent stream) and DELETE (a session's end) are 405, as the transport specifies for a
  * server without them.

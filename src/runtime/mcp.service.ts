@@ -1,8 +1,8 @@
 /**
- * MCP for the agent runtime (README "MCP for the agent runtime"): the tools one owner's agent may run. An MCP tool is a
- * runnable tool (one with a `request`) of a connector the owner has a `connected` connection to,
- * named `<slug>__<tool>`; the agent's allowed connectors, when the runtime names them, narrow the
- * list. Calls run through ToolService, exactly as the runtime's tool route runs them. The door
+ * MCP for the agent runtime (README "MCP for the agent runtime"): the tools one owner's agent may
+ * run. An MCP tool is a runnable tool (one with a `request`) of a connector the owner has a
+ * `connected` connection to, named `<slug>__<tool>`; the agent's allowed connectors, when the
+ * runtime names them, narrow the list. Calls run through ToolService, exactly as the runtime's tool route runs them. The door
  * (mcp.routes.ts) speaks the protocol with the official SDK and only translates.
  */
 import type { ConnectorService } from '../connectors/connector.service';
