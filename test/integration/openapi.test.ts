@@ -68,6 +68,9 @@ describe('the OpenAPI document', () => {
         'PATCH /internal/v1/connections/{id}/proxy/{path}',
         'DELETE /internal/v1/connections/{id}/proxy/{path}',
         'POST /internal/v1/connections/{id}/tools/{name}',
+        'POST /internal/v1/mcp',
+        'GET /internal/v1/mcp',
+        'DELETE /internal/v1/mcp',
       ].sort(),
     );
     expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual([
