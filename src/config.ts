@@ -23,6 +23,14 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   databasePoolSize: number;
+  /**
+   * `transaction`: DATABASE_URL is a pooler in transaction mode (PgBouncer, RDS Proxy, Supabase's
+   * pooler), so nothing may rely on a server session: no named prepared statements, no startup
+   * parameters, migrations under a transaction-scoped lock. `session`: a server or a session pooler.
+   */
+  databasePoolMode: 'session' | 'transaction';
+  /** A URL straight to the server for migrations (behind a pooler); undefined: DATABASE_URL. */
+  databaseMigrationUrl: string | undefined;
   /** 32-byte key that seals new secrets; undefined only in embedded, non-production mode. */
   encryptionKey: Buffer | undefined;
   encryptionKeysPrevious: Buffer[];
@@ -226,6 +234,11 @@ const environment = z
       .optional(),
     DATA_DIR: z.string().default('./.data'),
     DATABASE_POOL_SIZE: wholeNumber(1, 200).default(10),
+    DATABASE_POOL_MODE: z.enum(['session', 'transaction']).default('session'),
+    DATABASE_MIGRATION_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// URL (postgres://user@host:5432/db)' })
+      .optional(),
     ENCRYPTION_KEY: key.optional(),
     ENCRYPTION_KEYS_PREVIOUS: listOf(key).default([]),
     CONNECTORS_FILE: z.string().optional(),
@@ -273,6 +286,19 @@ const environment = z
     HEALTH_CHECK_CONCURRENCY: wholeNumber(1, 64).default(4),
   })
   .superRefine((env, ctx) => {
+    // The pooler settings describe DATABASE_URL: without it (the embedded engine) they mean nothing.
+    for (const name of ['DATABASE_MIGRATION_URL', 'DATABASE_POOL_MODE'] as const) {
+      if (
+        env.DATABASE_URL === undefined &&
+        (name === 'DATABASE_MIGRATION_URL' ? env[name] !== undefined : env[name] !== 'session')
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'needs DATABASE_URL (it describes that server)',
+        });
+      }
+    }
     if (env.ENCRYPTION_KEY !== undefined) return;
     const required = (when: string) =>
       ctx.addIssue({
@@ -339,6 +365,8 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databasePoolMode: e.DATABASE_POOL_MODE,
+    databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
     encryptionKey: e.ENCRYPTION_KEY,
     encryptionKeysPrevious: e.ENCRYPTION_KEYS_PREVIOUS,
     connectorsFile: e.CONNECTORS_FILE,

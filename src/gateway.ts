@@ -113,7 +113,9 @@ export async function createGateway(
   try {
     const services = createServices({
       dataSource: database.dataSource,
-      preparedStatements: overrides.preparedStatements ?? !database.embedded,
+      // Named prepared statements live in a server session: not through a transaction pooler.
+      preparedStatements:
+        overrides.preparedStatements ?? (!database.embedded && config.databasePoolMode !== 'transaction'),
       catalog,
       cipher,
       clock: overrides.clock ?? systemClock,

@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 
 /** Re-exported so the composition root can name the type without importing TypeORM itself. */
 export type { DataSource };
@@ -21,6 +21,15 @@ export interface DataSourceOptions {
    * engine, which only one process can open.
    */
   lockMigrations?: boolean;
+  /**
+   * `transaction`: `url` is a pooler in transaction mode (README "Behind a connection pooler"):
+   * no startup parameters (PgBouncer refuses those it does not know), and migrations, when no
+   * `migrationUrl` reaches the server directly, run in one transaction under a transaction-scoped
+   * lock, since a session lock could be taken on one server connection and released on another.
+   */
+  poolMode?: 'session' | 'transaction';
+  /** Migrations go straight to the server through this URL (under the session lock), not through `url`. */
+  migrationUrl?: string;
 }
 
 /** The advisory lock key migrations run under (any constant: "alum" in ASCII). */
@@ -40,18 +49,27 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     applicationName: options.applicationName ?? 'connections-gateway',
     extra: {
       connectionTimeoutMillis: 5_000,
-      // Kills a statement stuck behind a lock rather than holding a request forever.
-      statement_timeout: 15_000,
+      // Kills a statement stuck behind a lock rather than holding a request forever. Sent as a
+      // startup parameter, which a transaction pooler refuses: there the server's (or the
+      // role's) own statement_timeout applies (README "Behind a connection pooler").
+      ...(options.poolMode === 'transaction' ? {} : { statement_timeout: STATEMENT_TIMEOUT_MS }),
     },
   });
 }
 
+/** How long one statement may run (see createDataSource). */
+export const STATEMENT_TIMEOUT_MS = 15_000;
+
 /** Opens the data source and applies pending migrations (on start; docs/architecture.md#migrations). */
 export async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
+  if (options.migrationUrl !== undefined) await migrateThrough(options.migrationUrl, options.applicationName);
   const dataSource = createDataSource(options);
   await dataSource.initialize();
   try {
-    if (options.lockMigrations)
+    if (options.migrationUrl !== undefined) {
+      // Migrated above, straight to the server.
+    } else if (options.poolMode === 'transaction') await migrateUnderTransactionLock(dataSource);
+    else if (options.lockMigrations)
       await withAdvisoryLock(options.url, () => dataSource.runMigrations({ transaction: 'each' }));
     else await dataSource.runMigrations({ transaction: 'each' });
   } catch (err) {
@@ -59,6 +77,40 @@ export async function openDatabase(options: DataSourceOptions): Promise<DataSour
     throw err;
   }
   return dataSource;
+}
+
+/** Applies pending migrations through a URL of their own (straight to the server), under the session lock. */
+async function migrateThrough(url: string, applicationName = 'connections-gateway'): Promise<void> {
+  const migrator = createDataSource({ url, poolSize: 1, applicationName: `${applicationName}-migrations` });
+  await migrator.initialize();
+  try {
+    await withAdvisoryLock(url, () => migrator.runMigrations({ transaction: 'each' }));
+  } finally {
+    await migrator.destroy();
+  }
+}
+
+/**
+ * Applies pending migrations in one transaction that first takes the migration lock as a
+ * transaction-scoped advisory lock: through a transaction pooler the whole transaction stays on one
+ * server connection, and the lock ends with it. A second instance waits for the first to commit,
+ * then finds nothing to apply.
+ */
+async function migrateUnderTransactionLock(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.startTransaction();
+    await runner.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    const executor = new MigrationExecutor(dataSource, runner);
+    executor.transaction = 'all';
+    await executor.executePendingMigrations();
+    await runner.commitTransaction();
+  } catch (err) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw err;
+  } finally {
+    await runner.release();
+  }
 }
 
 /**

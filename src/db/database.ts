@@ -57,7 +57,8 @@ export interface Database {
 }
 
 export async function openGatewayDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'> &
+    Partial<Pick<Config, 'databasePoolMode' | 'databaseMigrationUrl'>>,
   applicationName = 'connections-gateway',
   options: {
     /**
@@ -78,6 +79,8 @@ export async function openGatewayDatabase(
       poolSize: config.databasePoolSize,
       applicationName,
       lockMigrations: embedded === undefined,
+      poolMode: config.databasePoolMode,
+      migrationUrl: config.databaseMigrationUrl,
     });
     // Migrated: the admin CLI may use this engine from now on. Not one the CLI started itself: a
     // second CLI waits for its lock rather than losing the engine under it when the first ends.

@@ -3,7 +3,9 @@
  * straight to the pg pool under TypeORM's data source, skipping the query runner and, on
  * PostgreSQL, with named prepared statements, so each connection parses and plans a statement
  * once. The embedded engine serves every connection from one backend, where one connection's
- * statement names would collide with another's, so there statements stay unnamed.
+ * statement names would collide with another's, and a pooler in transaction mode hands each
+ * statement to whichever server session is free, where the name may be unknown: in both,
+ * statements stay unnamed (README "Behind a connection pooler").
  *
  * Repositories use it for their hottest reads and TypeORM for everything else.
  */

@@ -12,7 +12,7 @@ import { InvalidationFeed } from '../../src/shared/cache/invalidation-feed';
 import { createLogger } from '../../src/shared/logger';
 import { WebhookWorker } from '../../src/webhooks/webhook-worker';
 import { Writable } from 'node:stream';
-import { TEST_ENCRYPTION_KEY, testDatabaseUrl } from '../support/env';
+import { TEST_ENCRYPTION_KEY, testDatabaseUrl, testPoolerEnv } from '../support/env';
 
 const JOB_CLASSES: Record<GatewayJob, { prototype: { start(): unknown; stop(): Promise<void> } }> = {
   invalidations: InvalidationFeed,
@@ -26,6 +26,7 @@ function testConfig() {
   return loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: testDatabaseUrl(),
+    ...testPoolerEnv(),
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     DATABASE_POOL_SIZE: '2',
   });

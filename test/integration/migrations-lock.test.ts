@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { Client } from 'pg';
 import { openDatabase } from '../../src/db/data-source';
 import { migrations } from '../../src/db/migrations';
+import { testPoolMode } from '../support/env';
 
 const onPostgres = process.env.TEST_DATABASE_KIND === 'postgres';
 
@@ -34,7 +35,13 @@ const onPostgres = process.env.TEST_DATABASE_KIND === 'postgres';
     it('lets four instances start at once on an empty database, applying each migration once', async () => {
       const opened = await Promise.allSettled(
         Array.from({ length: 4 }, () =>
-          openDatabase({ url: scratch.toString(), poolSize: 1, lockMigrations: true }),
+          // Through PgBouncer (CI's pooler pass) this races four instances under the transaction lock.
+          openDatabase({
+            url: scratch.toString(),
+            poolSize: 1,
+            lockMigrations: true,
+            poolMode: testPoolMode(),
+          }),
         ),
       );
       expect(opened.map((o) => o.status)).toEqual(Array(4).fill('fulfilled'));

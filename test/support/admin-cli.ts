@@ -1,7 +1,7 @@
 /** The admin CLI as an operator runs it: a real child process against the run's database. */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { TEST_ENCRYPTION_KEY, testDatabaseUrl } from './env';
+import { TEST_ENCRYPTION_KEY, testDatabaseUrl, testPoolerEnv } from './env';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -27,6 +27,7 @@ function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     ...env,
     NODE_ENV: 'test',
     DATABASE_URL: testDatabaseUrl(),
+    ...testPoolerEnv(),
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     ...extra,
   };

@@ -14,7 +14,7 @@ import type { Services } from '../../src/container';
 import { createGateway } from '../../src/gateway';
 import type { Clock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
-import { TEST_ENCRYPTION_KEY, testDatabaseUrl } from './env';
+import { TEST_ENCRYPTION_KEY, testDatabaseUrl, testPoolerEnv } from './env';
 
 export interface TestGateway {
   baseUrl: string;
@@ -61,6 +61,7 @@ export async function startGateway(
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: testDatabaseUrl(),
+    ...testPoolerEnv(),
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     DATABASE_POOL_SIZE: '5',
     LOG_LEVEL: 'info',
@@ -82,7 +83,9 @@ export async function startGateway(
   const gateway = await createGateway(config, {
     logger: createLogger(config.logLevel, sink),
     // The embedded run serves this URL from one shared backend too (see db/hot-queries.ts).
-    preparedStatements: process.env.TEST_DATABASE_KIND === 'postgres',
+    // Not through a transaction pooler either (config.databasePoolMode says so).
+    preparedStatements:
+      process.env.TEST_DATABASE_KIND === 'postgres' && config.databasePoolMode === 'session',
     clock: options.clock,
     providerTimeoutMs: options.providerTimeoutMs,
     webhookOwnerScope: webhookOwners,

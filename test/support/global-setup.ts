@@ -49,7 +49,11 @@ export default async function globalSetup(): Promise<void> {
     state.embedded = await startEmbeddedDatabase(state.embeddedDir, 40);
     url = state.embedded.url;
   }
-  const dataSource = await openDatabase({ url, poolSize: 1 });
+  const dataSource = await openDatabase({
+    url,
+    poolSize: 1,
+    poolMode: process.env.DATABASE_POOL_MODE === 'transaction' ? 'transaction' : 'session',
+  });
   await dataSource.destroy();
   process.env.TEST_DATABASE_URL = url;
   process.env.TEST_DATABASE_KIND = serverUrl ? 'postgres' : 'embedded';

@@ -65,7 +65,31 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBe('postgresql://u@db/x');
   });
 
+  it('reads the pooler settings of DATABASE_URL (session mode and no migration URL by default)', () => {
+    const plain = loadConfig({ DATABASE_URL: 'postgres://u@db/x', ENCRYPTION_KEY: KEY });
+    expect(plain.databasePoolMode).toBe('session');
+    expect(plain.databaseMigrationUrl).toBeUndefined();
+    const pooled = loadConfig({
+      DATABASE_URL: 'postgres://u@pooler:6432/x',
+      DATABASE_POOL_MODE: 'transaction',
+      DATABASE_MIGRATION_URL: 'postgres://u@db:5432/x',
+      ENCRYPTION_KEY: KEY,
+    });
+    expect(pooled.databasePoolMode).toBe('transaction');
+    expect(pooled.databaseMigrationUrl).toBe('postgres://u@db:5432/x');
+  });
+
   it.each<[string, Record<string, string>]>([
+    [
+      'DATABASE_POOL_MODE',
+      { DATABASE_URL: 'postgres://u@db/x', ENCRYPTION_KEY: KEY, DATABASE_POOL_MODE: 'statement' },
+    ],
+    ['DATABASE_POOL_MODE', { DATABASE_POOL_MODE: 'transaction' }],
+    [
+      'DATABASE_MIGRATION_URL',
+      { DATABASE_URL: 'postgres://u@db/x', ENCRYPTION_KEY: KEY, DATABASE_MIGRATION_URL: 'db:5432' },
+    ],
+    ['DATABASE_MIGRATION_URL', { DATABASE_MIGRATION_URL: 'postgres://u@db/x' }],
     ['PORT', { PORT: 'abc' }],
     ['PORT', { PORT: '70000' }],
     ['PORT', { PORT: '-1' }],
