@@ -29,9 +29,15 @@ import type { ConnectionStatus, LastError } from './connection.types';
 @Index('connections_owner_created_live_idx', ['ownerId', 'createdAt', 'id'], {
   where: '"deleted_at" IS NULL',
 })
-// The health check's pass: live connected or errored connections, by their next scheduled check.
-@Index('connections_health_due_idx', ['checkLeaseUntil'], {
+// The health check's pass: live connected or errored connections, per connector by their next
+// scheduled check (the pass reads the connectors it checks one by one).
+@Index('connections_health_due_idx', ['connectorSlug', 'checkLeaseUntil'], {
   where: `"deleted_at" IS NULL AND "status" IN ('connected', 'error')`,
+})
+// The scheduled refresh pass (refresh-lease.repository.ts findDue): connected OAuth connections
+// holding tokens, soonest expiry first, so a pass reads its batch and not the table.
+@Index('connections_refresh_due_idx', ['tokenExpiresAt'], {
+  where: `"deleted_at" IS NULL AND "auth_type" = 'oauth' AND "status" = 'connected' AND "secret" IS NOT NULL`,
 })
 @Check('connections_status_check', `"status" IN ('pending', 'connected', 'expired', 'error', 'revoked')`)
 @Check('connections_auth_type_check', `"auth_type" IN ('oauth', 'api_key', 'none')`)

@@ -4,8 +4,8 @@
  * same moment take different rows) and sets their lease on the database's clock; no transaction
  * is held while the provider is asked. A lease that outlives its holder expires. The same column
  * is the connection's next scheduled check: a verdict sets it one interval ahead, and a provider
- * that did not answer leaves it as a backoff, so due connections are one index range and the ones
- * put off never have to be stepped over.
+ * that did not answer leaves it as a backoff, so a connector's due connections are one index range
+ * and the ones put off, or of connectors the pass does not check, never have to be stepped over.
  */
 import type { DataSource } from 'typeorm';
 
@@ -23,8 +23,12 @@ export class HealthCheckLeaseRepository {
    * credentials, of one of `connectorSlugs`, not checked within `intervalSeconds` (credentials
    * checked on submit are not due again at once), and whose not-before time (`check_lease_until`: a
    * running check's lease, the backoff after a provider that did not answer, or one interval after
-   * the last verdict) has passed or was never set. Never-scheduled first, then the longest overdue:
-   * one range of connections_health_due_idx, however many connections were put off.
+   * the last verdict) has passed or was never set. Never-scheduled first, then the longest overdue.
+   * Read per connector, each one range of connections_health_due_idx (connector, next check): the
+   * connections of connectors the pass does not check (no `verify`) are never scheduled, so in one
+   * index over all connectors they came first and every claim stepped over them all
+   * (test/integration/background-cost.test.ts). Each connector's first `limit` due rows are locked
+   * (SKIP LOCKED), the soonest `limit` of them claimed; the others are free again at commit.
    */
   async claimDue(
     connectorSlugs: readonly string[],
@@ -37,14 +41,19 @@ export class HealthCheckLeaseRepository {
     const [rows]: [{ id: string; check_lease_until: Date }[], number] = await this.dataSource.query(
       `UPDATE connections SET check_lease_until = now() + $3::integer * interval '1 millisecond'
         WHERE id IN (
-          SELECT id FROM connections
-           WHERE deleted_at IS NULL AND status IN ('connected', 'error') AND secret IS NOT NULL
-             AND connector_slug = ANY($1::text[])
-             AND (check_lease_until IS NULL OR check_lease_until < now())
-             AND (last_checked_at IS NULL OR last_checked_at < now() - $2::integer * interval '1 second')
-           ORDER BY check_lease_until ASC NULLS FIRST
-           LIMIT $4
-           FOR UPDATE SKIP LOCKED)
+          SELECT due.id
+            FROM unnest($1::text[]) AS s(slug)
+            CROSS JOIN LATERAL (
+              SELECT id, check_lease_until FROM connections
+               WHERE connector_slug = s.slug
+                 AND deleted_at IS NULL AND status IN ('connected', 'error') AND secret IS NOT NULL
+                 AND (check_lease_until IS NULL OR check_lease_until < now())
+                 AND (last_checked_at IS NULL OR last_checked_at < now() - $2::integer * interval '1 second')
+               ORDER BY check_lease_until ASC NULLS FIRST
+               LIMIT $4
+               FOR UPDATE SKIP LOCKED) AS due
+           ORDER BY due.check_lease_until ASC NULLS FIRST
+           LIMIT $4)
         RETURNING id, check_lease_until`,
       [[...connectorSlugs], intervalSeconds, Math.ceil(leaseMs), limit],
     );

@@ -12,6 +12,8 @@ import { OAuthFlowConfirm1796000100000 } from './1796000100000-OAuthFlowConfirm'
 import { IdempotencyPerCredential1796000200000 } from './1796000200000-IdempotencyPerCredential';
 import { TokenVersion1796000400000 } from './1796000400000-TokenVersion';
 import { ConnectionConfigAndHealth1796000500000 } from './1796000500000-ConnectionConfigAndHealth';
+import { ConnectionsRefreshDue1796303375260 } from './1796303375260-ConnectionsRefreshDue';
+import { ConnectionsHealthDuePerConnector1796303413612 } from './1796303413612-ConnectionsHealthDuePerConnector';
 
 /** Migrations in the order they apply. New ones come from `npm run migration:generate`. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -28,4 +30,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   IdempotencyPerCredential1796000200000,
   TokenVersion1796000400000,
   ConnectionConfigAndHealth1796000500000,
+  ConnectionsRefreshDue1796303375260,
+  ConnectionsHealthDuePerConnector1796303413612,
 ];
