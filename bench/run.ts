@@ -9,7 +9,10 @@
  * BENCH_CONNECTIONS (32 concurrent), BENCH_SECONDS (10 per load), BENCH_ROUNDS (4), BENCH_MEMORY_SECONDS
  * (60; 0 skips), BENCH_COLD_START (1; 0 skips), BENCH_THROUGHPUT (1; 0 skips the load and memory runs), BENCH_PROFILE=1 (gateway runs with --cpu-prof into
  * bench-output/), BENCH_GATEWAY_ENV (extra settings for the gateway, e.g. `AUTH_CACHE_SECONDS=0` to
- * measure without the key cache).
+ * measure without the key cache), BENCH_POOLER_URL (a pooler in transaction mode in front of that
+ * server, e.g. postgres://postgres@127.0.0.1:6432 from scripts/start-pgbouncer.sh: the load runs of
+ * both the gateway, with DATABASE_POOL_MODE=transaction, and the baseline go through it; seeding
+ * and migrations go straight to the server).
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -76,6 +79,15 @@ async function freshDatabase(name: string): Promise<string> {
   const dataSource = await openDatabase({ url, poolSize: 2, applicationName: 'bench-migrate' });
   await dataSource.destroy();
   return url;
+}
+
+/** `url` with BENCH_POOLER_URL's host and port (the same database, through the pooler); `url` without it. */
+function throughPooler(url: string): string {
+  if (!env.BENCH_POOLER_URL) return url;
+  const pooler = new URL(env.BENCH_POOLER_URL);
+  const through = new URL(url);
+  through.host = pooler.host;
+  return through.toString();
 }
 
 async function seededDatabase(name: string): Promise<string> {
@@ -248,10 +260,13 @@ async function throughput(gatewayUrl: string, baselineUrl: string): Promise<void
   const profileArgs = settings.profile
     ? ['--cpu-prof', `--cpu-prof-dir=${path.join(OUTPUT, 'profiles')}`]
     : [];
+  const pooled: Record<string, string> = env.BENCH_POOLER_URL
+    ? { DATABASE_POOL_MODE: 'transaction', DATABASE_MIGRATION_URL: databaseUrl('bench_gateway') }
+    : {};
   const gatewayChild = start(
     process.execPath,
     [...profileArgs, 'scripts/start.js'],
-    gatewayEnv({ DATABASE_URL: gatewayUrl, PORT: String(GATEWAY_PORT) }),
+    gatewayEnv({ DATABASE_URL: gatewayUrl, PORT: String(GATEWAY_PORT), ...pooled }),
   );
   try {
     const base = `http://127.0.0.1:${BASELINE_PORT}`;
@@ -373,7 +388,8 @@ async function main(): Promise<void> {
   log(
     `bench: ${settings.owners} owners x ${settings.perOwner} connections, ${settings.keys} rotating keys, ` +
       `${os.cpus().length} cores, node ${process.version}` +
-      (env.BENCH_GATEWAY_ENV ? `, gateway with ${env.BENCH_GATEWAY_ENV}` : ''),
+      (env.BENCH_GATEWAY_ENV ? `, gateway with ${env.BENCH_GATEWAY_ENV}` : '') +
+      (env.BENCH_POOLER_URL ? `, load through the pooler at ${new URL(env.BENCH_POOLER_URL).host}` : ''),
   );
   const seedStarted = performance.now();
   const [gatewayUrl, baselineUrl] = await Promise.all([
@@ -381,7 +397,7 @@ async function main(): Promise<void> {
     seededDatabase('bench_baseline'),
   ]);
   log(`seeded two databases in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
-  if (settings.throughput) await throughput(gatewayUrl, baselineUrl);
+  if (settings.throughput) await throughput(throughPooler(gatewayUrl), throughPooler(baselineUrl));
   if (settings.coldStart) await coldStart(gatewayUrl);
   if (summaryLine) {
     log();

@@ -44,13 +44,22 @@ export class WebhookDeliveryRepository implements LifecycleOutbox {
   /**
    * One row per live endpoint that wants the event: the owner's own endpoints and the
    * operator-wide ones, filtered by their event types. One statement, in the change's transaction.
+   * A row queued behind a pending delivery of its endpoint and connection cannot go before it: its
+   * first attempt is not before that delivery's next one (one index probe of the queue's head), so
+   * a receiver that is down does not leave its queue in the due range for every claim to step
+   * over. (A head backed off concurrently is caught by markRetry; the claim's NOT EXISTS keeps the
+   * order whatever the times say.)
    */
   async enqueue(tx: Tx, event: LifecycleEvent): Promise<void> {
     const payload = { type: event.type, timestamp: event.occurredAt.toISOString(), data: event.data };
     await tx.query(
       `INSERT INTO webhook_deliveries
               (event_id, endpoint_id, owner_id, connection_id, event_type, payload, next_attempt_at)
-       SELECT $1, e.id, $2, $3, $4, $5::jsonb, now()
+       SELECT $1, e.id, $2, $3, $4, $5::jsonb,
+              GREATEST(now(), (SELECT h.next_attempt_at FROM webhook_deliveries h
+                                WHERE h.endpoint_id = e.id AND h.connection_id = $3
+                                  AND h.delivered_at IS NULL AND h.failed_at IS NULL
+                                ORDER BY h.id LIMIT 1))
          FROM webhook_endpoints e
         WHERE e.deleted_at IS NULL
           AND (e.owner_id = $2 OR e.owner_id IS NULL)
@@ -129,13 +138,27 @@ export class WebhookDeliveryRepository implements LifecycleOutbox {
     );
   }
 
-  /** A failed attempt to be retried after `delayMs`. */
+  /**
+   * A failed attempt to be retried after `delayMs`. The deliveries queued behind it (same endpoint
+   * and connection) cannot go before it either: their next attempt moves with it, in the same
+   * statement, so they leave the due range of webhook_deliveries_due_idx instead of being stepped
+   * over by every claim while the receiver is down (test/integration/background-cost.test.ts), and
+   * an owner listing them sees when they can go. They come due again when this one is retried; once
+   * it is delivered or given up, they go.
+   */
   async markRetry(id: string, status: number | null, error: string, delayMs: number): Promise<void> {
     await this.dataSource.query(
-      `UPDATE webhook_deliveries
-          SET attempts = attempts + 1, last_status = $2, last_error = $3,
-              next_attempt_at = now() + make_interval(secs => $4), lease_until = NULL
-        WHERE id = $1 AND delivered_at IS NULL AND failed_at IS NULL`,
+      `WITH retried AS (
+         UPDATE webhook_deliveries
+            SET attempts = attempts + 1, last_status = $2, last_error = $3,
+                next_attempt_at = now() + make_interval(secs => $4), lease_until = NULL
+          WHERE id = $1 AND delivered_at IS NULL AND failed_at IS NULL
+          RETURNING id, endpoint_id, connection_id, next_attempt_at)
+       UPDATE webhook_deliveries q
+          SET next_attempt_at = r.next_attempt_at
+         FROM retried r
+        WHERE q.endpoint_id = r.endpoint_id AND q.connection_id = r.connection_id AND q.id > r.id
+          AND q.delivered_at IS NULL AND q.failed_at IS NULL AND q.next_attempt_at < r.next_attempt_at`,
       [id, status, error, delayMs / 1000],
     );
   }

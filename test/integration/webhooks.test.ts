@@ -763,3 +763,55 @@ describe('webhook delivery: a receiver that never answers', () => {
     await until(() => sockets.size === 0, 5_000, 'the timed-out connections to close');
   });
 });
+
+describe('the outbox queue of a receiver that is down', () => {
+  const receiver = new Receiver();
+  let gw: TestGateway;
+  beforeAll(async () => {
+    await receiver.start();
+    gw = await startGateway({ env: FAST_ENV }); // no worker: this test moves the queue by hand
+  });
+  afterAll(async () => {
+    await gw.close();
+    await receiver.kill();
+  });
+
+  it('keeps deliveries queued behind a backed-off one out of the due range until it may go', async () => {
+    const owner = await gw.newOwner('wh-queue');
+    const endpointId = (await createEndpoint(gw, owner, receiver, '/queue')).id as string;
+    const [connectionId, other] = [randomUUID(), randomUUID()];
+    for (let seq = 0; seq < 3; seq++) await emit(gw, { ownerId: owner.ownerId, connectionId, seq });
+    const queue = async (connection: string) =>
+      (
+        (await gw.dataSource.query(
+          `SELECT id::text AS id, next_attempt_at <= now() AS due, next_attempt_at AS at
+             FROM webhook_deliveries WHERE endpoint_id = $1 AND connection_id = $2 ORDER BY id`,
+          [endpointId, connection],
+        )) as Array<{ id: string; due: boolean; at: Date }>
+      ).map((row) => ({ ...row, at: new Date(row.at).getTime() }));
+    const before = await queue(connectionId);
+    expect(before.map((row) => row.due)).toEqual([true, true, true]);
+
+    // The first one fails and is backed off ten minutes: the two behind it move with it.
+    await new WebhookDeliveryRepository(gw.dataSource).markRetry(before[0]!.id, 503, 'HTTP 503', 600_000);
+    const backedOff = await queue(connectionId);
+    const head = backedOff[0]!.at;
+    expect(head).toBeGreaterThan(Date.now() + 500_000);
+    expect(backedOff.map((row) => [row.due, row.at])).toEqual([
+      [false, head],
+      [false, head],
+      [false, head],
+    ]);
+    // A new event of the same connection queues behind it too; another connection's is due now.
+    await emit(gw, { ownerId: owner.ownerId, connectionId, seq: 3 });
+    await emit(gw, { ownerId: owner.ownerId, connectionId: other, seq: 0 });
+    expect((await queue(connectionId)).map((row) => [row.due, row.at])).toEqual(Array(4).fill([false, head]));
+    expect((await queue(other)).map((row) => row.due)).toEqual([true]);
+    // The owner sees when the queued ones can go.
+    const listed = await client(gw.baseUrl, owner.apiKey).get(`/api/v1/webhooks/${endpointId}/deliveries`);
+    const pending = (listed.body.deliveries as Array<{ connectionId: string; nextAttemptAt: string }>).filter(
+      (d) => d.connectionId === connectionId,
+    );
+    expect(pending.map((d) => new Date(d.nextAttemptAt).getTime())).toEqual(Array(4).fill(head));
+  });
+});
