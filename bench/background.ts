@@ -31,17 +31,23 @@
  * 2. health: one paced pass (pacedBudget of the scheduler's tick, then runPass), checks made per
  *    outcome, and the plan of its claim.
  * 3. webhooks: BENCH_BG_WEBHOOK_EVENTS deliveries written to the outbox (a few per (endpoint,
- *    connection)), sent to the loopback sink by one instance's worker, then as many again by two
- *    instances' workers on the same database: deliveries/s from the worker's start to the last
- *    delivery recorded, whether each (endpoint, connection) saw its events in order and once,
- *    and the plan of the claim.
+ *    connection), in one INSERT … SELECT as enqueue would write them one event at a time), then
+ *    sent to the loopback sink (in the bench process): first by the in-process gateway's worker
+ *    (its claims caught and timed), then by one, then by two gateway processes (`node
+ *    scripts/start.js`, NODE_ENV=production, every other job off) on the same database.
+ *    deliveries/s from the enqueue to the last delivery recorded (the processes' workers poll
+ *    every WEBHOOK_POLL_INTERVAL_MS), each process's RSS (VmRSS) over its run, whether each
+ *    (endpoint, connection) saw its events in order and once, and the plan of the claim (on a
+ *    fresh batch queued behind the delivered ones).
  * 4. audit retention: AuditRetention.pruneOnce passes until nothing is left past retention:
  *    passes (in production one per 10 minutes), batches (each DELETE its own transaction, so its
- *    time is how long it holds its locks), the longest one, rows/s, and the plan of a batch.
- * 5. memory: this process's RSS (the gateways, the stand-in, the bench) sampled every 250 ms
- *    from the first gateway's start to the end; min and max, and the max per phase.
+ *    time is how long it holds its locks), the longest one, rows/s, and the plan of a batch
+ *    (EXPLAINed after the first pass, with the rest still there).
+ * 5. memory: this process's RSS (the in-process gateway, the stand-in, the bench) sampled every
+ *    250 ms from the start; min and max, and the max per phase.
  */
 import 'reflect-metadata';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -222,6 +228,44 @@ function connectorDefinitions(url: string): object[] {
       ...(k === VERIFIED ? { verify: { method: 'GET', path: '/me', account: '/user/email' } } : {}),
     };
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gateway processes (the webhook runs): started as bench/run.ts starts them.
+
+const ROOT = path.resolve(__dirname, '..');
+
+function rssMiB(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitForReady(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
+  const since = performance.now();
+  while (performance.now() - since < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
+    const status = await new Promise<number>((resolve) => {
+      const req = http.get(url, { agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', () => resolve(0));
+    });
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -424,9 +468,7 @@ async function main(): Promise<void> {
   const migrate = await timed(() => freshDatabase());
   const url = migrate.result;
   log(`created and migrated ${DATABASE} in ${seconds(migrate.ms)}`);
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
+  const shared: Record<string, string> = {
     DATABASE_URL: url,
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     CONNECTORS_FILE: connectorsFile,
@@ -434,7 +476,31 @@ async function main(): Promise<void> {
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     ...clients,
     ...passOn,
-  });
+  };
+  const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'warn', ...shared });
+  /** A gateway process as `npm start` runs it, with only its webhook worker at work. */
+  const spawned = {
+    start: async (i: number) => {
+      const port = int('BENCH_PORT', 4600) + 10 + i;
+      const child = spawn(process.execPath, ['scripts/start.js'], {
+        cwd: ROOT,
+        env: {
+          ...env,
+          ...shared,
+          NODE_ENV: 'production',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          LOG_LEVEL: 'warn',
+          TOKEN_REFRESH_INTERVAL_SECONDS: '0',
+          HEALTH_CHECK_INTERVAL_SECONDS: '0',
+          AUDIT_RETENTION_DAYS: '0',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      await waitForReady(`http://127.0.0.1:${port}/readyz`, child);
+      return child;
+    },
+  };
   const db = new Client({ connectionString: url });
   await db.connect();
   const gateways: Gateway[] = [];
@@ -482,7 +548,7 @@ async function main(): Promise<void> {
 
     await refreshPass(db, gw, connections);
     await healthPass(db, gw);
-    await webhooks(db, gw, newGateway, standIn);
+    await webhooks(db, gw, spawned, standIn);
     await auditRetention(db, gw);
 
     phase = 'end';
@@ -575,7 +641,7 @@ async function healthPass(db: Client, gw: Gateway): Promise<void> {
 async function webhooks(
   db: Client,
   gw: Gateway,
-  newGateway: () => Promise<Gateway>,
+  spawned: { start: (i: number) => Promise<ChildProcess> },
   standIn: Awaited<ReturnType<typeof startStandIn>>,
 ): Promise<void> {
   // The sequences: every endpoint with each of its owner's connections; events spread round robin
@@ -613,41 +679,65 @@ async function webhooks(
         'SELECT count(*)::int AS n FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL',
       )
     ).rows[0]!.n;
-  const run = async (instances: Gateway[]) => {
-    const queued = await enqueue();
+  /** Enqueues a batch, starts the senders, waits until nothing is pending, stops them. */
+  const run = async (startSenders: () => Promise<void>, stopSenders: () => Promise<void>) => {
     const hooksBefore = standIn.counts.hooks;
     const since = performance.now();
-    for (const instance of instances) await instance.services.webhookWorker.start();
+    const queued = await enqueue();
+    await startSenders();
     while ((await pending()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
     const ms = performance.now() - since;
-    for (const instance of instances) await instance.services.webhookWorker.stop();
+    await stopSenders();
     return { queued, ms, received: standIn.counts.hooks - hooksBefore };
   };
+  const figures = (what: string, r: Awaited<ReturnType<typeof run>>) =>
+    `  ${what.padEnd(26)} ${count(r.queued.rows)} enqueued (${r.queued.ms.toFixed(0)} ms) and delivered in ${seconds(r.ms)}: ` +
+    `${(r.queued.rows / (r.ms / 1000)).toFixed(0)} deliveries/s (sink received ${count(r.received)})`;
   log();
   log(
-    `3. webhooks: ${count(settings.webhookEvents)} events over ${count(sequences)} (endpoint, connection) pairs ` +
-      `of ${count(Math.ceil(settings.owners / ENDPOINT_EVERY))} endpoints, to a loopback sink`,
+    `3. webhooks: ${count(settings.webhookEvents)} events a run over ${count(sequences)} (endpoint, connection) pairs ` +
+      `of ${count(Math.ceil(settings.owners / ENDPOINT_EVERY))} endpoints, to a loopback sink in the bench process`,
   );
-  phase = 'webhooks x1';
-  const { result: one, sent } = await catchSent(/^\s*UPDATE webhook_deliveries d\s+SET lease_until/i, () =>
-    run([gw]),
+  phase = 'webhooks in process';
+  const { result: inProcess, sent } = await catchSent(
+    /^\s*UPDATE webhook_deliveries d\s+SET lease_until/i,
+    () =>
+      run(
+        () => gw.services.webhookWorker.start(),
+        () => gw.services.webhookWorker.stop(),
+      ),
   );
   const claimMs = sent.map((s) => s.ms).sort((a, b) => a - b);
   log(
-    `  one instance:  enqueued ${count(one.queued.rows)} in ${one.queued.ms.toFixed(0)} ms; delivered in ${seconds(one.ms)}: ` +
-      `${(one.queued.rows / (one.ms / 1000)).toFixed(0)} deliveries/s (sink received ${count(one.received)}); ` +
-      `${claimMs.length} claims, median ${claimMs[claimMs.length >> 1]?.toFixed(1)} ms, max ${claimMs[claimMs.length - 1]?.toFixed(1)} ms`,
+    figures('in process, one instance:', inProcess) +
+      `; ${count(claimMs.length)} claims, median ${claimMs[claimMs.length >> 1]?.toFixed(1)} ms, ` +
+      `max ${claimMs[claimMs.length - 1]?.toFixed(1)} ms`,
   );
-  phase = 'webhooks x2';
-  const second = await newGateway();
-  const two = await run([gw, second]);
-  log(
-    `  two instances: enqueued ${count(two.queued.rows)} in ${two.queued.ms.toFixed(0)} ms; delivered in ${seconds(two.ms)}: ` +
-      `${(two.queued.rows / (two.ms / 1000)).toFixed(0)} deliveries/s (sink received ${count(two.received)})`,
-  );
+  for (const instances of [1, 2]) {
+    phase = `webhooks ${instances} process${instances > 1 ? 'es' : ''}`;
+    const children = await Promise.all(Array.from({ length: instances }, (_, i) => spawned.start(i)));
+    const samples = children.map(() => [] as number[]);
+    const sampling = setInterval(
+      () => children.forEach((child, i) => samples[i]!.push(rssMiB(child.pid!))),
+      250,
+    );
+    try {
+      const result = await run(
+        () => Promise.resolve(),
+        () => Promise.resolve(),
+      );
+      log(
+        figures(`${instances} gateway process${instances > 1 ? 'es' : ''}:`, result) +
+          `; RSS ${samples.map((list) => `${Math.min(...list).toFixed(0)}-${Math.max(...list).toFixed(0)}`).join(', ')} MiB`,
+      );
+    } finally {
+      clearInterval(sampling);
+      await Promise.all(children.map((child) => stop(child)));
+    }
+  }
   log(
     `  order at the sink: ${standIn.counts.outOfOrder} out of order, ${standIn.counts.duplicates} duplicates ` +
-      `(per (endpoint, connection), over both runs)`,
+      `(per (endpoint, connection), over all runs)`,
   );
   // The claim's plan on a queue as the runs saw it: a fresh batch waiting, the delivered history behind.
   phase = 'webhooks plan';
