@@ -25,6 +25,12 @@ function releasedIfOurs(current: Date | null, lease: Date): Date | null {
   return current !== null && current.getTime() === lease.getTime() ? null : current;
 }
 
+/** A due connection's place in the refresh pass's order. */
+export interface DuePosition {
+  id: string;
+  expiresAt: Date;
+}
+
 export class RefreshLeaseRepository {
   constructor(
     private readonly dataSource: DataSource,
@@ -121,19 +127,34 @@ export class RefreshLeaseRepository {
    * Connected OAuth connections of the given connectors whose token expires before `before`,
    * oldest expiry first, leaving out those whose lease is held (on the database's clock).
    */
-  async findDue(before: Date, limit: number, connectorSlugs: string[]): Promise<string[]> {
+  async findDue(
+    before: Date,
+    limit: number,
+    connectorSlugs: string[],
+    /** Only rows after this one in (expiry, id) order: the next batch of one pass. */
+    after?: DuePosition,
+  ): Promise<DuePosition[]> {
     if (connectorSlugs.length === 0) return [];
-    const rows = await this.dataSource
+    const query = this.dataSource
       .getRepository(Connection)
       .createQueryBuilder('c')
       .select('c.id', 'id')
+      .addSelect('c.token_expires_at', 'expires_at')
       .where("c.auth_type = 'oauth' AND c.status = 'connected' AND c.secret IS NOT NULL")
       .andWhere('c.token_expires_at < :before', { before })
       .andWhere('c.connector_slug IN (:...connectorSlugs)', { connectorSlugs })
-      .andWhere('(c.refresh_lease_until IS NULL OR c.refresh_lease_until < now())')
+      .andWhere('(c.refresh_lease_until IS NULL OR c.refresh_lease_until < now())');
+    if (after) {
+      query.andWhere('(c.token_expires_at, c.id) > (:afterExpiresAt, :afterId)', {
+        afterExpiresAt: after.expiresAt,
+        afterId: after.id,
+      });
+    }
+    const rows = await query
       .orderBy('c.token_expires_at', 'ASC')
+      .addOrderBy('c.id', 'ASC')
       .limit(limit)
-      .getRawMany<{ id: string }>();
-    return rows.map((row) => row.id);
+      .getRawMany<{ id: string; expires_at: Date }>();
+    return rows.map((row) => ({ id: row.id, expiresAt: new Date(row.expires_at) }));
   }
 }

@@ -7,6 +7,9 @@ import type { Logger } from '../shared/logger';
 import type { HandshakeService } from './handshake.service';
 import type { TokenService } from './token.service';
 
+/** How much of the interval one pass may spend on batches. */
+const PASS_BUDGET_SHARE = 0.8;
+
 export class RefreshScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -23,9 +26,12 @@ export class RefreshScheduler {
     this.timer = setInterval(() => {
       if (this.running) return; // a slow pass is not stacked on
       this.running = this.tokens
-        .refreshDue()
-        .then(async ({ refreshed, failed }) => {
-          if (refreshed + failed > 0) this.logger.info({ refreshed, failed }, 'scheduled token refresh pass');
+        // Batches until the due ones are done, within most of the interval (the next tick waits).
+        .refreshAllDue({ budgetMs: this.intervalMs * PASS_BUDGET_SHARE })
+        .then(async ({ refreshed, failed, batches }) => {
+          if (refreshed + failed > 0) {
+            this.logger.info({ refreshed, failed, batches }, 'scheduled token refresh pass');
+          }
           await this.handshakes.pruneExpired();
         })
         .catch((err: unknown) => this.logger.warn({ err }, 'scheduled token refresh pass failed'))

@@ -24,7 +24,7 @@ import { ConflictError, ServiceUnavailableError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { noopMetrics, type Metrics } from '../observability/metrics';
 import { OAuthProviderError, type OAuthClient } from './oauth-client';
-import type { RefreshLeaseRepository } from './refresh-lease.repository';
+import type { DuePosition, RefreshLeaseRepository } from './refresh-lease.repository';
 
 /** How much longer than the token endpoint's timeout a lease lasts (database round trips). */
 const LEASE_MARGIN_MS = 5_000;
@@ -49,6 +49,11 @@ export interface LiveAccessToken {
   expiresAt: string | null;
   scopes: string[];
 }
+
+/** Due tokens claimed per batch of the scheduled pass. */
+export const REFRESH_BATCH = 100;
+/** Refreshes of a batch in flight at once. */
+const REFRESH_CONCURRENCY = 4;
 
 export class TokenService {
   private readonly inFlight = new Map<string, Promise<Connection>>();
@@ -117,26 +122,66 @@ export class TokenService {
    * (a rollout adding one, a different CONNECTORS_FILE) leaves its connections to the instances
    * that have it, instead of recording a failure on them.
    */
-  async refreshDue(limit = 100): Promise<{ refreshed: number; failed: number }> {
+  async refreshDue(
+    limit = REFRESH_BATCH,
+    /** Continue after this row (the previous batch's last) rather than from the soonest expiry. */
+    after?: DuePosition,
+  ): Promise<{ refreshed: number; failed: number; last?: DuePosition }> {
     const now = this.clock.now();
-    const due = await this.leases.findDue(
+    const positions = await this.leases.findDue(
       new Date(now.getTime() + this.refreshAheadSeconds * 1000),
       limit,
       this.catalog.configuredOAuthSlugs(),
+      after,
     );
+    const due = positions.map((position) => position.id);
     let refreshed = 0;
     let failed = 0;
-    for (const id of due) {
-      try {
-        const after = await this.refresh(id);
-        if (after.status === 'connected' && !this.needsRefresh(after)) refreshed++;
-        else failed++;
-      } catch (err) {
-        failed++;
-        this.logger.warn({ err, connectionId: id }, 'scheduled token refresh failed');
+    let next = 0;
+    // A few at a time: each is a round trip to a provider, and the batch waits for its slowest.
+    const worker = async () => {
+      while (next < due.length) {
+        const id = due[next++]!;
+        try {
+          const after = await this.refresh(id);
+          if (after.status === 'connected' && !this.needsRefresh(after)) refreshed++;
+          else failed++;
+        } catch (err) {
+          failed++;
+          this.logger.warn({ err, connectionId: id }, 'scheduled token refresh failed');
+        }
       }
+    };
+    await Promise.all(Array.from({ length: Math.min(REFRESH_CONCURRENCY, due.length) }, worker));
+    const last = positions[positions.length - 1];
+    return { refreshed, failed, ...(last ? { last } : {}) };
+  }
+
+  /**
+   * A scheduled pass: batches of due tokens one after another until fewer than a batch are due,
+   * most of a batch failed (a provider that is down is not hammered: its connections wait for the
+   * next pass), or `budgetMs` is spent. Each batch continues after the previous one's last row, so
+   * a connection whose refresh failed is not tried again in the same pass. One batch per pass fell behind at scale: 100 a minute is
+   * 144,000 renewals a day per instance, where a million OAuth connections with day-long tokens
+   * need a million (README "Background work at a million connections").
+   */
+  async refreshAllDue(options: {
+    batch?: number;
+    budgetMs: number;
+  }): Promise<{ refreshed: number; failed: number; batches: number }> {
+    const batch = options.batch ?? REFRESH_BATCH;
+    const deadline = Date.now() + options.budgetMs;
+    const total = { refreshed: 0, failed: 0, batches: 0 };
+    let after: DuePosition | undefined;
+    for (;;) {
+      const pass = await this.refreshDue(batch, after);
+      after = pass.last;
+      total.refreshed += pass.refreshed;
+      total.failed += pass.failed;
+      total.batches += 1;
+      const full = pass.refreshed + pass.failed >= batch;
+      if (!full || pass.failed > pass.refreshed || Date.now() >= deadline) return total;
     }
-    return { refreshed, failed };
   }
 
   private async refreshAcrossInstances(connectionId: string, force: boolean): Promise<Connection> {

@@ -19,6 +19,7 @@
  * connecting, a host name's resolved addresses before connecting to one of them; a refused
  * attempt fails ("address not allowed") and is retried like any other.
  */
+import { setMaxListeners } from 'node:events';
 import { Webhook } from 'standardwebhooks';
 import { deleteInBatches } from '../db/batches';
 import { CipherError } from '../shared/crypto/cipher';
@@ -79,11 +80,21 @@ function describeFailure(err: unknown, timeoutMs: number): string {
   return (code && !message.includes(code) ? `${code}: ${message}` : message).slice(0, MAX_ERROR_LENGTH);
 }
 
+/**
+ * The worker's stop signal. Each of up to CONCURRENCY sends in flight listens to it (and removes
+ * its listener when done): above Node's default of 10 listeners, Node would warn of a leak.
+ */
+function stopSignal(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(CONCURRENCY + 1, controller.signal);
+  return controller;
+}
+
 export class WebhookWorker {
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
-  private stopping = new AbortController();
+  private stopping = stopSignal();
   private wake: (() => void) | undefined;
   /** A send ended since the drain loop last looked. */
   private woken = false;
@@ -101,7 +112,7 @@ export class WebhookWorker {
   /** Starts polling every `pollIntervalMs`; the first poll begins at once. */
   start(): Promise<void> {
     if (this.timer) return Promise.resolve();
-    this.stopping = new AbortController();
+    this.stopping = stopSignal();
     this.timer = setInterval(() => void this.pollOnce(), this.settings.pollIntervalMs);
     this.timer.unref();
     void this.pollOnce();

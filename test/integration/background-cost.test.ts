@@ -548,7 +548,7 @@ function connectorDefinitions(url: string): object[] {
         () => gw.services.tokens.refreshDue(),
         /\btoken_expires_at\b[\s\S]*\border\s+by\b/i,
       );
-      expect(result).toEqual({ refreshed: REFRESH_BATCH, failed: 0 });
+      expect(result).toMatchObject({ refreshed: REFRESH_BATCH, failed: 0 });
       const find = firstOf(statements, 'due-token query');
       expectBatchPlan(await explain(find), find, {
         table: 'connections',

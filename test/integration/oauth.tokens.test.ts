@@ -124,6 +124,43 @@ describe('refresh and runtime credentials', () => {
     expect(new Date(row[0].token_expires_at).getTime()).toBeGreaterThan(Date.now() + 3_000_000);
   });
 
+  it('renews every due token in one scheduled pass, batch after batch, and stops early on a provider that fails', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await connected(world)).id);
+    for (const id of ids) await nearExpiry(world, id);
+    const expiries = async () =>
+      (
+        (await world.gateway.dataSource.query(
+          'SELECT token_expires_at FROM connections WHERE id = ANY($1::uuid[])',
+          [ids],
+        )) as Array<{ token_expires_at: Date }>
+      ).map((row) => new Date(row.token_expires_at).getTime());
+    // Batches of 2: one batch per pass (the old scheduler) would have left 3 of the 5 due.
+    const pass = await world.gateway.services.tokens.refreshAllDue({ batch: 2, budgetMs: 30_000 });
+    expect(pass.batches).toBeGreaterThanOrEqual(3);
+    expect(pass.refreshed).toBeGreaterThanOrEqual(5);
+    for (const expiresAt of await expiries()) expect(expiresAt).toBeGreaterThan(Date.now() + 3_000_000);
+
+    // The provider fails every refresh: the pass stops after a batch that mostly failed, and
+    // tries each connection once, not once per batch.
+    for (const id of ids) await nearExpiry(world, id);
+    world.provider.setTokenFault('status500');
+    try {
+      const before = refreshCalls(world);
+      const failing = await world.gateway.services.tokens.refreshAllDue({ batch: 2, budgetMs: 30_000 });
+      expect(failing).toMatchObject({ refreshed: 0, batches: 1 });
+      expect(failing.failed).toBe(2);
+      expect(refreshCalls(world) - before).toBe(2);
+    } finally {
+      world.provider.setTokenFault('none');
+      // Not due any more: later tests count the refreshes of their own connections.
+      await world.gateway.dataSource.query(
+        `UPDATE connections SET token_expires_at = now() + interval '1 hour' WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+    }
+  });
+
   it('leaves the due connections of a connector it lacks to the instances that have it', async () => {
     const { id, apiKey } = await connected(world);
     await nearExpiry(world, id);
