@@ -13,6 +13,8 @@ const PASS_BUDGET_SHARE = 0.8;
 export class RefreshScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** Ends a pass after its current batch when the scheduler stops. */
+  private stopping = new AbortController();
 
   constructor(
     private readonly tokens: TokenService,
@@ -23,11 +25,12 @@ export class RefreshScheduler {
 
   start(): void {
     if (this.intervalMs <= 0 || this.timer) return;
+    this.stopping = new AbortController();
     this.timer = setInterval(() => {
       if (this.running) return; // a slow pass is not stacked on
       this.running = this.tokens
         // Batches until the due ones are done, within most of the interval (the next tick waits).
-        .refreshAllDue({ budgetMs: this.intervalMs * PASS_BUDGET_SHARE })
+        .refreshAllDue({ budgetMs: this.intervalMs * PASS_BUDGET_SHARE, signal: this.stopping.signal })
         .then(async ({ refreshed, failed, batches }) => {
           if (refreshed + failed > 0) {
             this.logger.info({ refreshed, failed, batches }, 'scheduled token refresh pass');
@@ -45,6 +48,7 @@ export class RefreshScheduler {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.stopping.abort();
     await this.running;
   }
 }

@@ -160,14 +160,16 @@ export class TokenService {
   /**
    * A scheduled pass: batches of due tokens one after another until fewer than a batch are due,
    * most of a batch failed (a provider that is down is not hammered: its connections wait for the
-   * next pass), or `budgetMs` is spent. Each batch continues after the previous one's last row, so
-   * a connection whose refresh failed is not tried again in the same pass. One batch per pass fell behind at scale: 100 a minute is
+   * next pass), `budgetMs` is spent, or `signal` aborts (a shutdown waits for one batch at most).
+   * Each batch continues after the previous one's last row, so a connection whose refresh failed
+   * is not tried again in the same pass. One batch per pass fell behind at scale: 100 a minute is
    * 144,000 renewals a day per instance, where a million OAuth connections with day-long tokens
    * need a million (README "Background work at a million connections").
    */
   async refreshAllDue(options: {
     batch?: number;
     budgetMs: number;
+    signal?: AbortSignal;
   }): Promise<{ refreshed: number; failed: number; batches: number }> {
     const batch = options.batch ?? REFRESH_BATCH;
     const deadline = Date.now() + options.budgetMs;
@@ -180,7 +182,9 @@ export class TokenService {
       total.failed += pass.failed;
       total.batches += 1;
       const full = pass.refreshed + pass.failed >= batch;
-      if (!full || pass.failed > pass.refreshed || Date.now() >= deadline) return total;
+      if (!full || pass.failed > pass.refreshed || Date.now() >= deadline || options.signal?.aborted) {
+        return total;
+      }
     }
   }
 

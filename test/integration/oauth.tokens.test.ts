@@ -124,7 +124,7 @@ describe('refresh and runtime credentials', () => {
     expect(new Date(row[0].token_expires_at).getTime()).toBeGreaterThan(Date.now() + 3_000_000);
   });
 
-  it('renews every due token in one scheduled pass, batch after batch, and stops early on a provider that fails', async () => {
+  it('renews every due token in one scheduled pass, batch after batch, and stops early on a provider that fails or a stop', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await connected(world)).id);
     for (const id of ids) await nearExpiry(world, id);
@@ -140,6 +140,17 @@ describe('refresh and runtime credentials', () => {
     expect(pass.batches).toBeGreaterThanOrEqual(3);
     expect(pass.refreshed).toBeGreaterThanOrEqual(5);
     for (const expiresAt of await expiries()) expect(expiresAt).toBeGreaterThan(Date.now() + 3_000_000);
+
+    // A pass whose scheduler is stopping ends after the batch it is in.
+    for (const id of ids) await nearExpiry(world, id);
+    const stopped = new AbortController();
+    stopped.abort();
+    const cut = await world.gateway.services.tokens.refreshAllDue({
+      batch: 2,
+      budgetMs: 30_000,
+      signal: stopped.signal,
+    });
+    expect(cut).toMatchObject({ batches: 1, refreshed: 2 });
 
     // The provider fails every refresh: the pass stops after a batch that mostly failed, and
     // tries each connection once, not once per batch.
