@@ -3,7 +3,7 @@
  * URL parser resolves it, and prepareProviderRequest checks the resolved URL once more.
  */
 import { callerPath, prepareProviderRequest, ProviderRequestError } from '../../src/providers/provider-api';
-import { retryAfterSeconds } from '../../src/runtime/proxy.service';
+import { retryAfterSeconds } from '../../src/runtime/proxy-http';
 
 describe('callerPath', () => {
   it.each([
