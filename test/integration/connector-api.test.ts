@@ -5,9 +5,6 @@
  * value decides. The provider is our API fixture on loopback (test/fixtures/provider-api.ts),
  * which records every request; the gateway is pointed at it through CONNECTORS_FILE.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { ConnectionSecrets } from '../../src/connections/connection-secrets';
 import type { Sealed } from '../../src/shared/crypto/cipher';
@@ -15,19 +12,13 @@ import { resolveCipher } from '../../src/shared/crypto/keyring';
 import { startOAuthProvider, type OAuthProvider } from '../fixtures/oauth-provider';
 import { oauthBearerValidator, startProviderApi, type ProviderApi } from '../fixtures/provider-api';
 import { TestBrowser } from '../support/browser';
+import { connectorsFiles } from '../support/connectors-file';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { gqlRaw } from '../support/graphql';
 import { client } from '../support/http';
-import { CALLBACK, CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, consent } from '../support/oauth-setup';
+import { CLIENT_ID, CLIENT_SECRET, GATEWAY_CLIENT, PUBLIC_URL, consent } from '../support/oauth-setup';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-connector-api-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function writeConnectors(name: string, definitions: object[]): string {
-  const file = path.join(tmp, name);
-  fs.writeFileSync(file, JSON.stringify(definitions));
-  return file;
-}
+const writeConnectors = connectorsFiles('gw-connector-api');
 
 /** An api_key connector on a per-tenant path of the fixture, checked with GET /me. */
 function tenantConnector(api: ProviderApi, slug: string, extra: Record<string, unknown> = {}) {
@@ -467,16 +458,7 @@ describe('an OAuth connector with a field from the token response and a check af
   const slug = 'acme-instance';
 
   beforeAll(async () => {
-    provider = await startOAuthProvider({
-      clients: [
-        {
-          clientId: CLIENT_ID,
-          clientSecret: CLIENT_SECRET,
-          redirectUris: [CALLBACK],
-          auth: 'client_secret_basic',
-        },
-      ],
-    });
+    provider = await startOAuthProvider({ clients: [GATEWAY_CLIENT] });
     const validate = oauthBearerValidator(provider);
     // The API names the account differently from the token response, to tell who filled `account`.
     api = await startProviderApi({

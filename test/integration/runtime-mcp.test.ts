@@ -5,9 +5,6 @@
  * (@ai-sdk/mcp, its own implementation of the protocol), plus raw HTTP for what a client library
  * hides (headers, the protocol version, 405s). The provider is the API fixture on loopback.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createMCPClient } from '@ai-sdk/mcp';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -21,26 +18,20 @@ import {
   type ProviderApi,
 } from '../fixtures/provider-api';
 import { TestBrowser } from '../support/browser';
+import { connectorsFiles } from '../support/connectors-file';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { client } from '../support/http';
 import { assertMatchesOpenApi } from '../support/openapi-contract';
 import {
-  CALLBACK,
   CLIENT_ID,
   CLIENT_SECRET,
+  GATEWAY_CLIENT,
   PUBLIC_URL,
   RUNTIME_TOKEN,
   consent,
 } from '../support/oauth-setup';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-runtime-mcp-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function writeConnectors(name: string, definitions: object[]): string {
-  const file = path.join(tmp, name);
-  fs.writeFileSync(file, JSON.stringify(definitions));
-  return file;
-}
+const writeConnectors = connectorsFiles('gw-runtime-mcp');
 
 const KEY_A = 'mcp-key-owner-a-0123456789';
 const KEY_B = 'mcp-key-owner-b-0123456789';
@@ -509,16 +500,7 @@ describe('MCP with a built-in connector (GitHub, its API played by the fixture)'
   let accessToken: string;
 
   beforeAll(async () => {
-    provider = await startOAuthProvider({
-      clients: [
-        {
-          clientId: CLIENT_ID,
-          clientSecret: CLIENT_SECRET,
-          redirectUris: [CALLBACK],
-          auth: 'client_secret_basic',
-        },
-      ],
-    });
+    provider = await startOAuthProvider({ clients: [GATEWAY_CLIENT] });
     api = await startProviderApi({ validateBearer: oauthBearerValidator(provider) });
     // The built-in definition as it ships, tools and all; only where it signs in and calls moves
     // to loopback (its `verify` names a route the fixture does not play).

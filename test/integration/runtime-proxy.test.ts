@@ -5,34 +5,25 @@
  * was on the wire; escapes from the base URL are sent as raw bytes, since an HTTP client would
  * resolve `..` before sending.
  */
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { startOAuthProvider, type OAuthProvider } from '../fixtures/oauth-provider';
 import { oauthBearerValidator, startProviderApi, type ProviderApi } from '../fixtures/provider-api';
 import { TestBrowser } from '../support/browser';
+import { connectorsFiles } from '../support/connectors-file';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { client } from '../support/http';
 import { assertMatchesOpenApi } from '../support/openapi-contract';
 import { until } from '../support/wait';
 import {
-  CALLBACK,
   CLIENT_ID,
   CLIENT_SECRET,
+  GATEWAY_CLIENT,
   PUBLIC_URL,
   RUNTIME_TOKEN,
   consent,
 } from '../support/oauth-setup';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-runtime-proxy-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function writeConnectors(name: string, definitions: object[]): string {
-  const file = path.join(tmp, name);
-  fs.writeFileSync(file, JSON.stringify(definitions));
-  return file;
-}
+const writeConnectors = connectorsFiles('gw-runtime-proxy');
 
 const MAX_BODY = 4096;
 
@@ -458,16 +449,7 @@ describe('the runtime proxy with an OAuth connector', () => {
   const slug = 'proxy-oauth';
 
   beforeAll(async () => {
-    provider = await startOAuthProvider({
-      clients: [
-        {
-          clientId: CLIENT_ID,
-          clientSecret: CLIENT_SECRET,
-          redirectUris: [CALLBACK],
-          auth: 'client_secret_basic',
-        },
-      ],
-    });
+    provider = await startOAuthProvider({ clients: [GATEWAY_CLIENT] });
     api = await startProviderApi({ validateBearer: oauthBearerValidator(provider) });
     const definition = {
       ...provider.connectorDefinition(slug),

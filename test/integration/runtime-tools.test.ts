@@ -5,16 +5,13 @@
  * connection's credentials, answering `{status, body}` whatever the provider said. The provider is
  * the API fixture on loopback, whose /echo answers the request it saw.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { PROVIDER_API_ITEMS, startProviderApi, type ProviderApi } from '../fixtures/provider-api';
+import { connectorsFiles } from '../support/connectors-file';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { client } from '../support/http';
 import { RUNTIME_TOKEN } from '../support/oauth-setup';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-runtime-tools-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const writeConnectors = connectorsFiles('gw-runtime-tools');
 
 const SLUG = 'acme-tools';
 const KEY = 'tools-key-0123456789';
@@ -73,8 +70,7 @@ describe('POST /internal/v1/connections/:id/tools/:name', () => {
   beforeAll(async () => {
     api = await startProviderApi();
     api.acceptApiKey(KEY);
-    const file = path.join(tmp, 'tools.json');
-    fs.writeFileSync(file, JSON.stringify([connector(api)]));
+    const file = writeConnectors('tools.json', [connector(api)]);
     gw = await startGateway({ env: { CONNECTORS_FILE: file, RUNTIME_TOKEN } });
     const owner = await gw.newOwner('tools');
     ownerKey = owner.apiKey;

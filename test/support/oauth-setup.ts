@@ -11,6 +11,7 @@ import {
   type ConnectorOverrides,
   type OAuthProvider,
   type OAuthProviderOptions,
+  type ProviderClient,
 } from '../fixtures/oauth-provider';
 import { TestBrowser } from './browser';
 import { startGateway, type TestGateway } from './gateway';
@@ -21,6 +22,13 @@ export const CALLBACK = `${PUBLIC_URL}/api/v1/connections/oauth/callback`;
 export const CLIENT_ID = 'gateway-client';
 export const CLIENT_SECRET = 'gw-secret-Zx8+/=';
 export const RUNTIME_TOKEN = 'runtime-token-0123456789abcdefghijklmnop';
+/** The gateway as a client of the test OAuth provider (its registered redirect URI, Basic auth). */
+export const GATEWAY_CLIENT: ProviderClient = {
+  clientId: CLIENT_ID,
+  clientSecret: CLIENT_SECRET,
+  redirectUris: [CALLBACK],
+  auth: 'client_secret_basic',
+};
 
 export interface OAuthWorld {
   provider: OAuthProvider;
