@@ -10,6 +10,7 @@ import { DataSource, MigrationExecutor } from 'typeorm';
 export type { DataSource };
 import { entities } from './entities';
 import { migrations } from './migrations';
+import { gatewayTypes } from './timestamptz';
 
 export interface DataSourceOptions {
   url: string;
@@ -49,6 +50,8 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     applicationName: options.applicationName ?? 'connections-gateway',
     extra: {
       connectionTimeoutMillis: 5_000,
+      // timestamptz parsed without pg's regular expression (db/timestamptz.ts): the same Dates, faster.
+      types: gatewayTypes,
       // Kills a statement stuck behind a lock rather than holding a request forever. Sent as a
       // startup parameter, which a transaction pooler refuses: there the server's (or the
       // role's) own statement_timeout applies (README "Behind a connection pooler").
