@@ -6,8 +6,6 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import type { Config } from './config';
 import { connectPageRoutes } from './connect-page/connect-page.routes';
 import type { Services } from './container';
@@ -20,6 +18,7 @@ import { startGraphQL, type GraphQLServer } from './graphql/server';
 import { callerOf, requireCaller } from './http/auth.middleware';
 import { errorMiddleware, notFoundRoute } from './http/error.middleware';
 import { metricsRoutes } from './observability/metrics.routes';
+import { requestLog } from './observability/request-log';
 import { oauthRoutes } from './oauth/oauth.routes';
 import { openapiRoutes } from './openapi/openapi.routes';
 import { graphqlFingerprintBody, idempotency } from './idempotency/idempotency.middleware';
@@ -29,7 +28,6 @@ import { runtimeRoutes } from './runtime/runtime.routes';
 import { sessionRoutes } from './sessions/session.routes';
 import { webhookRoutes } from './webhooks/webhook.routes';
 import type { Logger } from './shared/logger';
-import { runInRequestContext } from './shared/request-context';
 
 export interface AppDeps {
   config: Pick<
@@ -69,45 +67,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.set('trust proxy', deps.config.trustProxy);
   app.set('etag', false);
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Paths only: query strings can carry OAuth codes, states and tickets.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      // pino-http's own lines carry the id under the same key as every other line of the request
-      // (in the line itself, not as a binding, so the logger's mixin cannot duplicate it).
-      customSuccessObject: (req, _res, value: object) => ({ ...value, reqId: req.id }),
-      customErrorObject: (req, _res, _err, value: object) => ({ ...value, reqId: req.id }),
-      autoLogging: {
-        ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
-      },
-    }),
-  );
-  // Every later middleware, service call and log line of this request sees its id and origin.
-  app.use((req, _res, next) => {
-    const userAgent = req.get('user-agent');
-    runInRequestContext(
-      {
-        requestId: String(req.id),
-        ip: req.ip ?? null,
-        userAgent: userAgent ? userAgent.slice(0, 256) : null,
-      },
-      next,
-    );
-  });
+  // The request's id, its context (id, address, user agent) for every later line of code, and its log line.
+  app.use(requestLog(logger));
   // Only when METRICS_ENABLED: otherwise no per-request work at all.
   if (deps.config.metricsEnabled && services.metrics.httpMiddleware) app.use(services.metrics.httpMiddleware);
   app.use(helmet());

@@ -1,8 +1,10 @@
 /**
  * Request ids: every answer carries `X-Request-Id` (the caller's, when it is a sane one, else a
  * fresh UUID), and every log line written while that request is served carries the same id as
- * `reqId`, whoever logs it: pino-http, the error middleware, or a service through the base logger.
+ * `reqId`, whoever logs it: the request's own line (observability/request-log.ts), the error
+ * middleware, or a service through the base logger.
  */
+import net from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/shared/logger';
 import { runInRequestContext } from '../../src/shared/request-context';
@@ -19,7 +21,7 @@ function parsed(gw: TestGateway): LogLine[] {
   return gw.logs.map((line) => JSON.parse(line) as LogLine);
 }
 
-/** Waits until pino-http's own line of the request (written when the answer finishes) is in. */
+/** Waits until the request's own line (written when the answer finishes) is in. */
 async function completedLine(gw: TestGateway, reqId: string): Promise<LogLine> {
   const deadline = Date.now() + 2_000;
   for (;;) {
@@ -91,7 +93,7 @@ describe('request ids in answers and log lines', () => {
     for (const raw of gw.logs.slice(before)) expect(raw.match(/"reqId"/g)).toHaveLength(1);
   });
 
-  it("stamps pino-http's line of a refused request too", async () => {
+  it("stamps the request's own line of a refused request too", async () => {
     const reqId = 'failing-request-0001';
     const before = gw.logs.length;
     const res = await request('GET', `${gw.baseUrl}/api/v1/connections/not-a-uuid`, {
@@ -101,6 +103,55 @@ describe('request ids in answers and log lines', () => {
     const line = await completedLine(gw, reqId);
     expect(line.res).toEqual({ statusCode: 400 });
     for (const l of parsed(gw).slice(before)) expect(l.reqId).toBe(reqId);
+  });
+
+  it('logs the path without the query string, and no line for the probes', async () => {
+    const reqId = 'query-request-0001';
+    const before = gw.logs.length;
+    const res = await client(gw.baseUrl, apiKey).get('/api/v1/connectors?code=oauth-code-in-query&limit=5', {
+      headers: { 'x-request-id': reqId },
+    });
+    expect(res.status).toBe(200);
+    const line = await completedLine(gw, reqId);
+    expect(line).toMatchObject({
+      req: { id: reqId, method: 'GET', path: '/api/v1/connectors' },
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+      service: 'connections-gateway',
+      level: 30,
+    });
+    expect(gw.logs.slice(before).join('\n')).not.toContain('oauth-code-in-query');
+
+    const probes = 'probe-request-0001';
+    expect(
+      (await request('GET', `${gw.baseUrl}/healthz`, { headers: { 'x-request-id': probes } })).status,
+    ).toBe(200);
+    expect(
+      (await request('GET', `${gw.baseUrl}/readyz`, { headers: { 'x-request-id': probes } })).status,
+    ).toBe(200);
+    await completedLine(gw, reqId);
+    expect(parsed(gw).filter((l) => l.reqId === probes)).toEqual([]);
+  });
+
+  it('logs "request aborted" when the client goes away before the answer', async () => {
+    const reqId = 'aborted-request-0001';
+    const url = new URL(gw.baseUrl);
+    const socket = net.connect(Number(url.port), url.hostname);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    // A body announced at 100 bytes and cut after 10: the gateway is still reading it when the socket closes.
+    socket.write(
+      `POST /api/v1/connections HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${apiKey}\r\n` +
+        `X-Request-Id: ${reqId}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"connecto`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    const deadline = Date.now() + 2_000;
+    let line: LogLine | undefined;
+    while (!line && Date.now() < deadline) {
+      line = parsed(gw).find((l) => l.reqId === reqId && l.msg === 'request aborted');
+      if (!line) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(line).toMatchObject({ req: { method: 'POST', path: '/api/v1/connections' } });
   });
 
   it('adds no reqId to lines logged outside any request, and the id of the request inside one', () => {
