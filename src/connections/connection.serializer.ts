@@ -4,6 +4,7 @@
  */
 import type { ConnectionRecord, ConnectionStatus, LastError } from './connection.types';
 import type { AuthType } from '../connectors/connector.types';
+import { isoString } from '../shared/iso-date';
 
 export interface ConnectionView {
   id: string;
@@ -41,14 +42,14 @@ export function toConnectionView(connection: ConnectionRecord): ConnectionView {
     label: connection.label,
     config: { ...connection.config },
     status: connection.status,
-    createdAt: connection.createdAt.toISOString(),
-    updatedAt: connection.updatedAt.toISOString(),
-    connectedAt: connection.connectedAt ? connection.connectedAt.toISOString() : null,
+    createdAt: isoString(connection.createdAt),
+    updatedAt: isoString(connection.updatedAt),
+    connectedAt: connection.connectedAt ? isoString(connection.connectedAt) : null,
     lastError: toLastErrorView(connection.lastError),
-    expiresAt: connection.tokenExpiresAt ? connection.tokenExpiresAt.toISOString() : null,
+    expiresAt: connection.tokenExpiresAt ? isoString(connection.tokenExpiresAt) : null,
     scopes: connection.scopes ? [...connection.scopes] : null,
     account: connection.account,
-    lastRefreshedAt: connection.lastRefreshedAt ? connection.lastRefreshedAt.toISOString() : null,
-    lastCheckedAt: connection.lastCheckedAt ? connection.lastCheckedAt.toISOString() : null,
+    lastRefreshedAt: connection.lastRefreshedAt ? isoString(connection.lastRefreshedAt) : null,
+    lastCheckedAt: connection.lastCheckedAt ? isoString(connection.lastCheckedAt) : null,
   };
 }

@@ -10,6 +10,7 @@ import { sessionResolvers } from '../sessions/session.resolvers';
 import { webhookResolvers } from '../webhooks/webhook.resolvers';
 import { enumValues } from './enum-values';
 import type { Resolvers } from './generated/resolvers';
+import { isoString } from '../shared/iso-date';
 
 export const SCHEMA_DIR = path.resolve(__dirname, '../../schema');
 
@@ -25,11 +26,12 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string {
 /**
  * graphql-scalars' DateTime, serialising our Dates (always valid, from the database) straight to
  * the ISO string its own serialiser would produce through JSON.stringify: a Date in the result
- * sends every value through toJSON, measurably slower on the hot path.
+ * sends every value through toJSON, measurably slower on the hot path; and isoString rather than
+ * toISOString, four times faster (shared/iso-date.ts).
  */
 const DateTime = new GraphQLScalarType({
   ...DateTimeResolver.toConfig(),
-  serialize: (value) => (value instanceof Date ? value.toISOString() : DateTimeResolver.serialize(value)),
+  serialize: (value) => (value instanceof Date ? isoString(value) : DateTimeResolver.serialize(value)),
 });
 
 export const resolvers: Resolvers = {
