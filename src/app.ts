@@ -17,6 +17,7 @@ import { createGraphQLContext, type GraphQLContext } from './graphql/context';
 import { startGraphQL, type GraphQLServer } from './graphql/server';
 import { callerOf, requireCaller } from './http/auth.middleware';
 import { errorMiddleware, notFoundRoute } from './http/error.middleware';
+import { routed } from './http/routed';
 import { metricsRoutes } from './observability/metrics.routes';
 import { requestLog } from './observability/request-log';
 import { oauthRoutes } from './oauth/oauth.routes';
@@ -80,9 +81,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     const ready = await deps.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
   });
-  if (deps.config.metricsEnabled) app.use(metricsRoutes(services.metrics, deps.config.metricsToken));
+  if (deps.config.metricsEnabled) app.use(routed(metricsRoutes(services.metrics, deps.config.metricsToken)));
   // The docs pages (/docs, /graphiql) need no key; the calls they make carry the user's own.
-  if (deps.config.docsEnabled) app.use(docsRoutes());
+  if (deps.config.docsEnabled) app.use(routed(docsRoutes()));
 
   const json = express.json({ limit: deps.config.bodyLimitBytes, strict: true });
   // An owner's API key, or a browser session's token (the sessions routes refuse the latter).
@@ -126,20 +127,23 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     );
   }
 
+  // Each feature's router is entered only by paths its routes could match (http/routed.ts).
   const api = express.Router();
   // The API's own description is public: served before any Bearer check.
-  api.use(openapiRoutes());
-  api.use(connectorSchemaRoutes());
+  api.use(routed(openapiRoutes()));
+  api.use(routed(connectorSchemaRoutes()));
   api.all('/connections/oauth/callback', limitAddress);
   api.all('/connections/:id/oauth', limitBrowserDoor);
   // The browser's OAuth doors come before the Bearer check; the others carry their own.
   api.use(
-    oauthRoutes(services, {
-      secureCookies,
-      json,
-      bodyLimitBytes: deps.config.bodyLimitBytes,
-      auth: authenticatedAndLimited(auth, limit),
-    }),
+    routed(
+      oauthRoutes(services, {
+        secureCookies,
+        json,
+        bodyLimitBytes: deps.config.bodyLimitBytes,
+        auth: authenticatedAndLimited(auth, limit),
+      }),
+    ),
   );
   // Authenticate before reading a body: an anonymous caller's bytes are never parsed.
   api.use(auth);
@@ -149,11 +153,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // Each door names its routes a client may retry with an Idempotency-Key; the check runs in front.
   const idempotentRoutes = [...idempotentConnectionRoutes];
   api.post(idempotentRoutes, idempotency(services.idempotency, logger));
-  api.use(connectorRoutes(services));
-  api.use(connectionRoutes(services));
-  api.use(auditRoutes(services));
-  api.use(sessionRoutes(services));
-  api.use(webhookRoutes(services));
+  api.use(routed(connectorRoutes(services)));
+  api.use(routed(connectionRoutes(services)));
+  api.use(routed(auditRoutes(services)));
+  api.use(routed(sessionRoutes(services)));
+  api.use(routed(webhookRoutes(services)));
   api.use(notFoundRoute);
   app.use('/api/v1', api);
   app.use('/internal/v1', runtimeRoutes(services, deps.config.runtimeToken, json, logger), notFoundRoute);
