@@ -23,4 +23,6 @@ COPY openapi ./openapi
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 4000
-CMD ["node", "-r", "source-map-support/register", "dist/main.js"]
+# A young generation of 64 MiB per semi-space: the hot path allocates ~100 KiB a request, and the
+# default 16 MiB made garbage collection 8% of its CPU (README "Performance").
+CMD ["node", "--max-semi-space-size=64", "-r", "source-map-support/register", "dist/main.js"]

@@ -178,6 +178,12 @@ async function stop(child: ChildProcess, group = false): Promise<void> {
 
 /** The baseline is a TypeScript file of the bench's own; the gateway runs built, as `npm start` runs it. */
 const NODE_TS = ['-r', '@swc-node/register'];
+/** The node flags of `npm start` (package.json), so the load runs the gateway exactly as it runs. */
+const START_FLAGS = (
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
 
 /** BENCH_GATEWAY_ENV: `NAME=value` pairs separated by spaces, passed to the gateway. */
 const extraGatewayEnv = Object.fromEntries(
@@ -230,17 +236,27 @@ function cpuOf(pid: number | string): number {
   }
 }
 
-/** The summed CPU time of every PostgreSQL process now running, in µs. */
-function databaseCpu(): number {
-  let total = 0;
+/** CPU time so far of every PostgreSQL process now running, in µs, by pid. */
+function databaseCpu(): Map<string, number> {
+  const cpu = new Map<string, number>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuOf(entry);
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') cpu.set(entry, cpuOf(entry));
     } catch {
       // gone meanwhile
     }
   }
+  return cpu;
+}
+
+/**
+ * PostgreSQL's CPU time between two readings: of the processes still running at the second (a
+ * backend that exited meanwhile took its share with it, so this can only undercount).
+ */
+function databaseCpuSince(before: Map<string, number>): number {
+  let total = 0;
+  for (const [pid, cpu] of databaseCpu()) total += cpu - (before.get(pid) ?? 0);
   return total;
 }
 
@@ -269,7 +285,7 @@ async function load(target: Target, seconds: number, keys: string[]): Promise<Fi
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
     cpu: (cpuOf(target.pid) - cpuBefore) / answered,
-    dbCpu: (databaseCpu() - dbBefore) / answered,
+    dbCpu: databaseCpuSince(dbBefore) / answered,
   };
 }
 
@@ -337,7 +353,7 @@ async function throughput(shape: Shape, gatewayUrl: string, baselineUrl: string)
     : {};
   const gatewayChild = start(
     process.execPath,
-    [...profileArgs, 'scripts/start.js'],
+    [...START_FLAGS, ...profileArgs, 'scripts/start.js'],
     gatewayEnv({ ...shape.gatewayEnv, DATABASE_URL: gatewayUrl, PORT: String(GATEWAY_PORT), ...pooled }),
   );
   try {
