@@ -259,7 +259,7 @@ export function createServices(deps: ServiceDeps): Services {
     deps.clock,
     deps.config.sessionsPerOwner,
   );
-  const rateLimits = new RateLimiter(new RateLimitRepository(deps.dataSource), deps.clock, {
+  const rateLimits = new RateLimiter(new RateLimitRepository(hot), deps.clock, {
     windowSeconds: deps.config.rateLimitWindowSeconds,
     apiKeyPoints: deps.config.rateLimitApiKeyPoints,
     sessionPoints: deps.config.rateLimitSessionPoints,

@@ -1,5 +1,5 @@
 /** The shared rate-limit counters in PostgreSQL; see rate-limit-window.entity.ts. */
-import type { DataSource } from 'typeorm';
+import type { HotQueries } from '../db/hot-queries';
 
 export interface Lease {
   /** Points this lease granted (0 when the window was already spent). */
@@ -9,7 +9,11 @@ export interface Lease {
 }
 
 export class RateLimitRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /**
+   * Leases are on the request path (every few requests of a busy key), so they take the hot
+   * road: a prepared statement straight on the pool, not TypeORM's query runner (db/hot-queries.ts).
+   */
+  constructor(private readonly hot: HotQueries) {}
 
   /**
    * Grants min(want, limit - used) points of a window in one atomic statement (the row lock of
@@ -30,7 +34,8 @@ export class RateLimitRepository {
       values.push(pruneEndedBefore);
       prune = 'WITH pruned AS (DELETE FROM rate_limit_windows WHERE window_end < $6) ';
     }
-    const rows: { used: number; granted: number }[] = await this.dataSource.query(
+    const rows = await this.hot.rows<{ used: number; granted: number }>(
+      prune ? 'rate_limit_lease_prune' : 'rate_limit_lease',
       `${prune}INSERT INTO rate_limit_windows AS w (bucket_key, window_start, window_end, points_used, last_grant)
          VALUES ($1, $2, $5, LEAST($3::int, $4::int), LEAST($3::int, $4::int))
        ON CONFLICT (bucket_key, window_start) DO UPDATE
