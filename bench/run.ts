@@ -1,18 +1,23 @@
 /**
  * `npm run bench` (README "Performance"): the gateway against a raw node:http + pg baseline doing the
- * same work, in one run, on fresh databases holding the same data. Prints req/s, p50/p99 and
- * ratios per target, a 60 s memory run, cold-start figures, and last the line
- * `rest/baseline=X graphql/baseline=Y`. A script, not a test: nothing here is asserted in CI.
+ * same work, in one run, on fresh databases holding the same data, for two data shapes in turn
+ * (small: 20 owners; 200k: 10,000 owners, 200,000 rows). Per shape it prints req/s, p50/p99, each
+ * server's CPU time per request and PostgreSQL's, the ratios to the baseline, and a 60 s memory
+ * run; then cold-start figures; last the line `rest/baseline=X graphql/baseline=Y`, the lower
+ * ratio of the shapes. A script, not a test: nothing here is asserted in CI.
  *
  * Settings (environment): BENCH_DATABASE_URL (a PostgreSQL it may create databases on; default
- * postgres://postgres@127.0.0.1:5432/test), BENCH_OWNERS (one shape of that many owners instead of the two, small and 200k), BENCH_KEYS (1000 rotating keys),
- * BENCH_CONNECTIONS (32 concurrent), BENCH_SECONDS (10 per load), BENCH_ROUNDS (4), BENCH_MEMORY_SECONDS
- * (60; 0 skips), BENCH_COLD_START (1; 0 skips), BENCH_THROUGHPUT (1; 0 skips the load and memory runs), BENCH_PROFILE=1 (gateway runs with --cpu-prof into
- * bench-output/), BENCH_GATEWAY_ENV (extra settings for the gateway, e.g. `AUTH_CACHE_SECONDS=0` to
- * measure without the key cache), BENCH_POOLER_URL (a pooler in transaction mode in front of that
- * server, e.g. postgres://postgres@127.0.0.1:6432 from scripts/start-pgbouncer.sh: the load runs of
- * both the gateway, with DATABASE_POOL_MODE=transaction, and the baseline go through it; seeding
- * and migrations go straight to the server).
+ * postgres://postgres@127.0.0.1:5432/test), BENCH_SHAPES (`small,200k`; a comma list of those to
+ * run), BENCH_OWNERS (one shape of that many owners instead), BENCH_KEYS (rotating keys, at most
+ * one per owner; 10000, so every owner's key is used), BENCH_CONNECTIONS (32 concurrent),
+ * BENCH_SECONDS (10 per load), BENCH_ROUNDS (4), BENCH_MEMORY_SECONDS (60; 0 skips),
+ * BENCH_COLD_START (1; 0 skips), BENCH_THROUGHPUT (1; 0 skips the load and memory runs),
+ * BENCH_PROFILE=1 (gateway runs with --cpu-prof into bench-output/), BENCH_GATEWAY_ENV (extra
+ * settings for the gateway, e.g. `AUTH_CACHE_SECONDS=0` to measure without the key cache),
+ * BENCH_POOLER_URL (a pooler in transaction mode in front of that server, e.g.
+ * postgres://postgres@127.0.0.1:6432 from scripts/start-pgbouncer.sh: the load runs of both the
+ * gateway, with DATABASE_POOL_MODE=transaction, and the baseline go through it; seeding and
+ * migrations go straight to the server).
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -54,7 +59,7 @@ const SHAPES: Shape[] = env.BENCH_OWNERS
 
 const settings = {
   adminUrl: env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-  keys: int('BENCH_KEYS', 1_000),
+  keys: int('BENCH_KEYS', 10_000),
   perOwner: 20,
   connections: int('BENCH_CONNECTIONS', 32),
   seconds: int('BENCH_SECONDS', 10),
