@@ -38,7 +38,7 @@ ENCRYPTION_KEY="$(node -e 'process.stdout.write(require("crypto").randomBytes(32
 RUNTIME_TOKEN="production-check-runtime-token-$RANDOM$RANDOM"
 export ENCRYPTION_KEY RUNTIME_TOKEN
 owner="$(cd "$copy" && node dist/cli/admin.js keys create --owner production-check | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).ownerId))')"
-(cd "$copy" && exec node -r source-map-support/register dist/main.js) &
+(cd "$copy" && exec node --max-semi-space-size=64 -r source-map-support/register dist/main.js) &
 pid=$!
 for _ in $(seq 1 120); do
   if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
