@@ -49,8 +49,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: BASE,
       redact: { paths: REDACT, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      // Every line logged while a request is served carries its id, whoever logs it (a service
-      // through this base logger as much as the request's own line); lines outside a request carry none.
+      // Every line logged while a request is served carries its id, whoever logs it (the request's
+      // own line, written by observability/request-log.ts, names it itself); lines outside a
+      // request carry none.
       mixin: requestIdMixin,
     },
     destination,
