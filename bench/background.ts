@@ -62,6 +62,7 @@ import { createGateway, type Gateway } from '../src/gateway';
 import { resolveCipher } from '../src/shared/crypto/keyring';
 import { createLogger } from '../src/shared/logger';
 import { WebhookSecrets } from '../src/webhooks/webhook-secret';
+import { backgroundConnectors } from '../test/support/background-connectors';
 
 const env = process.env;
 const int = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
@@ -199,34 +200,14 @@ async function startStandIn() {
 }
 
 function connectorDefinitions(url: string): object[] {
-  return Array.from({ length: PER_OWNER }, (_, k) => {
-    const slug = slugOf(k);
-    const common = {
-      slug,
-      name: `Bench ${slug}`,
-      description: 'A connector of the background bench.',
-      availability: 'available',
-      tools: [{ name: 'whoami', description: 'Reads the signed-in account.' }],
-    };
-    if (k < OAUTH_CONNECTORS) {
-      return {
-        ...common,
-        authType: 'oauth',
-        oauth: {
-          authorizationUrl: `${url}/authorize`,
-          tokenUrl: `${url}/token`,
-          scopes: ['profile'],
-          clientAuth: 'client_secret_basic',
-        },
-      };
-    }
-    return {
-      ...common,
-      authType: 'api_key',
-      credentialFields: [{ key: 'apiKey', label: 'API key', required: true, secret: true }],
-      api: { baseUrl: url, headers: { 'X-Api-Key': '${credentials.apiKey}' } },
-      ...(k === VERIFIED ? { verify: { method: 'GET', path: '/me', account: '/user/email' } } : {}),
-    };
+  return backgroundConnectors({
+    url,
+    count: PER_OWNER,
+    oauth: OAUTH_CONNECTORS,
+    slugOf,
+    verified: (k) => k === VERIFIED,
+    name: 'Bench',
+    description: 'A connector of the background bench.',
   });
 }
 

@@ -37,7 +37,18 @@ import { resolveCipher } from '../../src/shared/crypto/keyring';
 import { WebhookDeliveryRepository } from '../../src/webhooks/webhook-delivery.repository';
 import { WebhookSecrets } from '../../src/webhooks/webhook-secret';
 import { testDatabaseUrl } from '../support/env';
+import {
+  blocksOf,
+  explainAnalyze,
+  flattenPlan,
+  statementReader,
+  summarizePlan,
+  type Explained,
+  type PlanNode,
+  type Statement,
+} from '../support/explain';
 import { startGateway, type TestGateway } from '../support/gateway';
+import { backgroundConnectors } from '../support/background-connectors';
 
 const onPostgres = process.env.TEST_DATABASE_KIND === 'postgres';
 const SKIP_REASON = onPostgres
@@ -70,32 +81,6 @@ const slugOf = (k: number) => (k < OAUTH_CONNECTORS ? `bgc-oauth-${k}` : `bgc-ke
 const verified = (k: number) => k >= PER_OWNER - VERIFIED;
 const envSlug = (slug: string) => slug.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 
-/** One call the gateway made on a pg client. */
-interface Statement {
-  text: string;
-  values: unknown[];
-  name?: string;
-}
-
-/** A node of `EXPLAIN (FORMAT JSON)`; only the keys read here. */
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  'Shared Hit Blocks'?: number;
-  'Shared Read Blocks'?: number;
-  Plans?: PlanNode[];
-}
-
-interface Explained {
-  plan: PlanNode;
-  executionMs: number;
-}
-
 /** What a statement's plan is held to. */
 interface Bound {
   /** The big table the statement claims or deletes from. */
@@ -109,11 +94,6 @@ interface Bound {
   slackWhy: string;
 }
 
-function flatten(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(flatten)];
-}
-
-const blocksOf = (node: PlanNode) => (node['Shared Hit Blocks'] ?? 0) + (node['Shared Read Blocks'] ?? 0);
 const loopsOf = (node: PlanNode) => node['Actual Loops'] ?? 1;
 /** Rows a node produced over all its loops (EXPLAIN shows per-loop averages). */
 const rowsOut = (node: PlanNode) => (node['Actual Rows'] ?? 0) * loopsOf(node);
@@ -127,24 +107,13 @@ const isScan = (node: PlanNode) => /Scan$/.test(node['Node Type']) && node['Rela
 const shortened = (value: unknown) =>
   Array.isArray(value) && value.length > 5 ? [...value.slice(0, 3), `… ${value.length} items`] : value;
 
-/** One line per plan: node types (with index and relation), actual rows, buffers, time. */
-function summarize({ plan, executionMs }: Explained): string {
-  const nodes = flatten(plan).map((n) => {
-    const index = n['Index Name'] ? ` using ${n['Index Name']}` : '';
-    const relation = n['Relation Name'] ? ` on ${n['Relation Name']}` : '';
-    const removed = n['Rows Removed by Filter'] ? ` removed=${n['Rows Removed by Filter']}` : '';
-    return `${n['Node Type']}${index}${relation} (rows=${n['Actual Rows']} loops=${n['Actual Loops']}${removed} buffers=${blocksOf(n)})`;
-  });
-  return `${nodes.join(' -> ')}; execution ${executionMs.toFixed(3)} ms`;
-}
-
 /** Holds a plan to the batch rules; a failure carries the plan summary and the statement. */
 function expectBatchPlan(explained: Explained, statement: Statement, bound: Bound): void {
-  const nodes = flatten(explained.plan);
+  const nodes = flattenPlan(explained.plan);
   const max = bound.batch + bound.slack;
   const context =
     `\nbound: ${bound.batch} (batch) + ${bound.slack} (${bound.slackWhy})` +
-    `\nplan: ${summarize(explained)}\nstatement: ${statement.text.replace(/\s+/g, ' ')}` +
+    `\nplan: ${summarizePlan(explained)}\nstatement: ${statement.text.replace(/\s+/g, ' ')}` +
     `\nvalues: ${JSON.stringify(statement.values.map(shortened))}`;
   const fail = (what: string) => {
     throw new Error(`${what}${context}`);
@@ -219,34 +188,14 @@ async function startStandIn() {
 }
 
 function connectorDefinitions(url: string): object[] {
-  return Array.from({ length: PER_OWNER }, (_, k) => {
-    const slug = slugOf(k);
-    const common = {
-      slug,
-      name: `Background ${slug}`,
-      description: 'A connector of the background cost test.',
-      availability: 'available',
-      tools: [{ name: 'whoami', description: 'Reads the signed-in account.' }],
-    };
-    if (k < OAUTH_CONNECTORS) {
-      return {
-        ...common,
-        authType: 'oauth',
-        oauth: {
-          authorizationUrl: `${url}/authorize`,
-          tokenUrl: `${url}/token`,
-          scopes: ['profile'],
-          clientAuth: 'client_secret_basic',
-        },
-      };
-    }
-    return {
-      ...common,
-      authType: 'api_key',
-      credentialFields: [{ key: 'apiKey', label: 'API key', required: true, secret: true }],
-      api: { baseUrl: url, headers: { 'X-Api-Key': '${credentials.apiKey}' } },
-      ...(verified(k) ? { verify: { method: 'GET', path: '/me', account: '/user/email' } } : {}),
-    };
+  return backgroundConnectors({
+    url,
+    count: PER_OWNER,
+    oauth: OAUTH_CONNECTORS,
+    slugOf,
+    verified: verified,
+    name: 'Background',
+    description: 'A connector of the background cost test.',
   });
 }
 
@@ -263,8 +212,6 @@ function connectorDefinitions(url: string): object[] {
     let querySpy: jest.SpyInstance;
     /** The endpoint whose receiver is down (its deliveries back off). */
     let downEndpoint: string;
-    /** pg caches a named statement's text on first use; a later call may name it only. */
-    const textsByName = new Map<string, string>();
 
     async function admin(sql: string): Promise<void> {
       const client = new Client({ connectionString: testDatabaseUrl() });
@@ -276,23 +223,7 @@ function connectorDefinitions(url: string): object[] {
       }
     }
 
-    function toStatement(args: unknown[]): Statement {
-      const [first, second] = args;
-      if (typeof first === 'string') return { text: first, values: Array.isArray(second) ? second : [] };
-      const config = (first ?? {}) as { text?: unknown; values?: unknown; name?: unknown };
-      const statementName = typeof config.name === 'string' ? config.name : undefined;
-      let text = typeof config.text === 'string' ? config.text : undefined;
-      if (statementName !== undefined) {
-        if (text !== undefined) textsByName.set(statementName, text);
-        else text = textsByName.get(statementName);
-      }
-      const values = Array.isArray(second) ? second : Array.isArray(config.values) ? config.values : [];
-      return {
-        text: text ?? `<unknown text of prepared statement ${statementName}>`,
-        values,
-        name: statementName,
-      };
-    }
+    const toStatement = statementReader();
 
     /** Runs `action` and returns the statements matching `pattern` the gateway sent meanwhile. */
     async function capture<T>(
@@ -312,12 +243,7 @@ function connectorDefinitions(url: string): object[] {
     async function explain(statement: Statement, values = statement.values): Promise<Explained> {
       await db.query('BEGIN');
       try {
-        const res = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }>(
-          `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement.text}`,
-          values,
-        );
-        const [top] = res.rows[0]!['QUERY PLAN'];
-        return { plan: top.Plan, executionMs: top['Execution Time'] };
+        return await explainAnalyze(db, statement.text, values);
       } finally {
         await db.query('ROLLBACK');
       }

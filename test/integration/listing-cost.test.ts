@@ -21,6 +21,16 @@ import { startGateway, type TestGateway } from '../support/gateway';
 import { gqlRaw } from '../support/graphql';
 import { client } from '../support/http';
 import { testDatabaseUrl } from '../support/env';
+import {
+  blocksOf,
+  explainAnalyze,
+  flattenPlan,
+  statementReader,
+  summarizePlan,
+  type Explained,
+  type PlanNode,
+  type Statement,
+} from '../support/explain';
 
 const PAGE = 20;
 /** The main owner's rows: LIVE_COUNT live (one per catalog connector), the rest revoked. */
@@ -32,34 +42,6 @@ const OTHER_ROWS_EACH = 200;
 const OTHER_LIVE_EACH = 20;
 const SEED_BATCH = 10_000;
 const LIST_INDEX = 'connections_owner_created_live_idx';
-
-/** One call the gateway made on a pg client. */
-interface Statement {
-  text: string;
-  values: unknown[];
-  name?: string;
-}
-
-/** A node of `EXPLAIN (FORMAT JSON)`; only the keys read here. */
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Scan Direction'?: string;
-  'Index Cond'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  'Shared Hit Blocks'?: number;
-  'Shared Read Blocks'?: number;
-  Plans?: PlanNode[];
-}
-
-interface Explained {
-  plan: PlanNode;
-  executionMs: number;
-}
 
 const isAuthLookup = (s: Statement) => /\b(api_keys|browser_sessions)\b/i.test(s.text);
 /**
@@ -74,28 +56,10 @@ const describeStatements = (statements: Statement[]) =>
     .map((s, i) => `  ${i + 1}. ${s.name ? `[${s.name}] ` : ''}${s.text.replace(/\s+/g, ' ')}`)
     .join('\n');
 
-function flatten(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(flatten)];
-}
-
-const blocksOf = (node: PlanNode) => (node['Shared Hit Blocks'] ?? 0) + (node['Shared Read Blocks'] ?? 0);
-
-/** One line per plan: node types (with index, direction and relation), actual rows, buffers, time. */
-function summarize({ plan, executionMs }: Explained): string {
-  const nodes = flatten(plan).map((n) => {
-    const direction = n['Scan Direction'] === 'Backward' ? ' Backward' : '';
-    const index = n['Index Name'] ? ` using ${n['Index Name']}` : '';
-    const relation = n['Relation Name'] ? ` on ${n['Relation Name']}` : '';
-    const removed = n['Rows Removed by Filter'] ? ` removed=${n['Rows Removed by Filter']}` : '';
-    return `${n['Node Type']}${direction}${index}${relation} (rows=${n['Actual Rows']} loops=${n['Actual Loops']}${removed} buffers=${blocksOf(n)})`;
-  });
-  return `${nodes.join(' -> ')}; execution ${executionMs.toFixed(3)} ms`;
-}
-
 /** Holds a plan to the keyset rules; a failure carries the plan summary and the statement. */
 function expectKeysetPlan(explained: Explained, statement: Statement, maxRows: number): void {
-  const nodes = flatten(explained.plan);
-  const context = `\nplan: ${summarize(explained)}\nstatement: ${statement.text}\nvalues: ${JSON.stringify(statement.values)}`;
+  const nodes = flattenPlan(explained.plan);
+  const context = `\nplan: ${summarizePlan(explained)}\nstatement: ${statement.text}\nvalues: ${JSON.stringify(statement.values)}`;
   const fail = (what: string) => {
     throw new Error(`${what}${context}`);
   };
@@ -130,23 +94,7 @@ describe('listing cost: O(page) listing, no N+1, catalog from memory', () => {
   const cleanupOwners: string[] = [];
   /** The main owner's live rows, newest first (created_at DESC, id DESC, as PostgreSQL orders uuids). */
   let mainLive: { id: string; slug: string; createdAt: Date }[];
-  /** pg caches a named statement's text on first use; a later call may name it only. */
-  const textsByName = new Map<string, string>();
-
-  function toStatement(args: unknown[]): Statement {
-    const [first, second] = args;
-    if (typeof first === 'string') return { text: first, values: Array.isArray(second) ? second : [] };
-    // A config object ({ text, values, name }) or a submittable (Query, cursor) carrying the same.
-    const config = (first ?? {}) as { text?: unknown; values?: unknown; name?: unknown };
-    const name = typeof config.name === 'string' ? config.name : undefined;
-    let text = typeof config.text === 'string' ? config.text : undefined;
-    if (name !== undefined) {
-      if (text !== undefined) textsByName.set(name, text);
-      else text = textsByName.get(name);
-    }
-    const values = Array.isArray(second) ? second : Array.isArray(config.values) ? config.values : [];
-    return { text: text ?? `<unknown text of prepared statement ${name}>`, values, name };
-  }
+  const toStatement = statementReader();
 
   /** Runs `action` and returns every statement the gateway sent meanwhile. */
   async function capture<T>(action: () => Promise<T>): Promise<{ result: T; statements: Statement[] }> {
@@ -179,14 +127,8 @@ describe('listing cost: O(page) listing, no N+1, catalog from memory', () => {
     );
   }
 
-  async function explain(statement: Statement): Promise<Explained> {
-    const res = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }>(
-      `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement.text}`,
-      statement.values,
-    );
-    const [top] = res.rows[0]!['QUERY PLAN'];
-    return { plan: top.Plan, executionMs: top['Execution Time'] };
-  }
+  const explain = (statement: Statement): Promise<Explained> =>
+    explainAnalyze(db, statement.text, statement.values);
 
   /** A value as a literal for EXECUTE, spelled as pg sends it (dates in ISO, arrays as array literals). */
   function literal(value: unknown): string {
