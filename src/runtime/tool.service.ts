@@ -8,7 +8,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import type { ConnectorService } from '../connectors/connector.service';
 import type { ConnectorTool, ToolRequest } from '../connectors/connector.types';
-import { compileToolInputSchema } from '../connectors/connector.validation';
+import { compileToolInputSchema } from '../connectors/connector-tool.validation';
 import type { Connection } from '../connections/connection.entity';
 import type { ConnectionRepository } from '../connections/connection.repository';
 import { BadRequestError, ConflictError, NotFoundError, type ErrorDetail } from '../shared/errors';

@@ -2,9 +2,9 @@
  * Tools that run: a connector tool's `inputSchema` and `request` are checked when definitions are
  * read, and each broken rule stops the start naming the entry and field.
  */
+import { compileToolInputSchema } from '../../src/connectors/connector-tool.validation';
 import {
   checkConnectorDefinition,
-  compileToolInputSchema,
   ConnectorDefinitionError,
 } from '../../src/connectors/connector.validation';
 import { toConnectorView } from '../../src/connectors/connector.serializer';
