@@ -2,59 +2,13 @@
 import { In, IsNull, Not, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { Connection } from './connection.entity';
 import type { ConnectionRecord, ConnectionStatus, LastError } from './connection.types';
+import { RECORD_COLUMNS, toRecord, type RecordRow } from './connection-record-row';
 import type { AuthType } from '../connectors/connector.types';
 import type { Sealed } from '../shared/crypto/cipher';
 import { inTransaction } from '../db/transaction';
 import type { HotQueries } from '../db/hot-queries';
 import type { ChangeFacts, ConnectionJournal } from '../audit/connection-journal';
 import type { AuditEventType } from '../audit/audit-event.types';
-
-/** The list's columns: everything a serializer shows, never the secret. */
-const RECORD_COLUMNS =
-  'id, owner_id, connector_slug, auth_type, label, config, status, last_error, token_expires_at, ' +
-  'scopes, account, last_refreshed_at, last_checked_at, created_at, updated_at, connected_at, deleted_at';
-
-interface RecordRow {
-  id: string;
-  owner_id: string;
-  connector_slug: string;
-  auth_type: ConnectionRecord['authType'];
-  label: string | null;
-  config: Record<string, string>;
-  status: ConnectionStatus;
-  last_error: LastError | null;
-  token_expires_at: Date | null;
-  scopes: string[] | null;
-  account: string | null;
-  last_refreshed_at: Date | null;
-  last_checked_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  connected_at: Date | null;
-  deleted_at: Date | null;
-}
-
-function toRecord(row: RecordRow): ConnectionRecord {
-  return {
-    id: row.id,
-    ownerId: row.owner_id,
-    connectorSlug: row.connector_slug,
-    authType: row.auth_type,
-    label: row.label,
-    config: row.config,
-    status: row.status,
-    lastError: row.last_error,
-    tokenExpiresAt: row.token_expires_at,
-    scopes: row.scopes,
-    account: row.account,
-    lastRefreshedAt: row.last_refreshed_at,
-    lastCheckedAt: row.last_checked_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    connectedAt: row.connected_at,
-    deletedAt: row.deleted_at,
-  };
-}
 
 export interface NewConnection {
   ownerId: string;
