@@ -11,7 +11,7 @@ import type { ConnectionRecord } from '../connections/connection.types';
 import { ConnectDto } from '../connections/dto/connect.dto';
 import { SubmitCredentialsDto } from '../connections/dto/submit-credentials.dto';
 import type { Caller } from '../shared/caller';
-import type { OpenedHandshake } from '../oauth/handshake.service';
+import type { OpenedHandshake } from '../oauth/handshake.types';
 import { setActor } from '../shared/request-context';
 import {
   BadRequestError,

@@ -8,11 +8,12 @@ import type { ConnectorService } from '../connectors/connector.service';
 import { clientVariables } from '../connectors/client-variables';
 import { SLUG_PATTERN } from '../connectors/connector.validation';
 import type { CatalogEntry } from '../connectors/catalog.types';
-import type { HandshakeService, HandshakeTicket } from '../oauth/handshake.service';
+import type { HandshakeService } from '../oauth/handshake.service';
+import type { HandshakeTicket } from '../oauth/handshake.types';
 import type { ProviderRevocation } from '../oauth/provider-revocation';
 import type { Clock } from '../shared/clock';
 import { resealEach, type ResealOutcome } from '../shared/crypto/reseal';
-import { BadRequestError, ConflictError, NotFoundError, ProviderUnavailableError } from '../shared/errors';
+import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import { pageLimit, takePage, type PageSize } from '../shared/pagination';
 import type { Connection } from './connection.entity';
@@ -21,7 +22,7 @@ import type { ConnectionSecrets } from './connection-secrets';
 import { CONNECTION_STATUSES, type ConnectionRecord, type ConnectionStatus } from './connection.types';
 import { checkCredentials } from './credential-check';
 import { askedConfigFields, checkConfig, checkConfigUrls } from './config-check';
-import type { CredentialVerifier, VerifyOutcome } from './credential-verification';
+import { acceptedOrThrow, type CredentialVerifier } from './credential-verification';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { ConnectDto } from './dto/connect.dto';
 import type { SubmitCredentialsDto } from './dto/submit-credentials.dto';
@@ -381,28 +382,4 @@ function sameConfig(
   return askedConfigFields(connector).every(
     (field) => (stored[field.key] ?? '') === (given[field.key] ?? ''),
   );
-}
-
-/**
- * A verification's outcome as the submit answers it: accepted goes on; the provider's refusal is a
- * 400 naming `credentials`; a provider that did not answer usefully is a 502; a request that could
- * not be built names the config field at fault.
- */
-export function acceptedOrThrow(outcome: VerifyOutcome, provider: string): { account: string | null } {
-  switch (outcome.kind) {
-    case 'accepted':
-      return { account: outcome.account };
-    case 'rejected':
-      throw new BadRequestError(`${provider} refused these credentials (HTTP ${outcome.status}).`, [
-        { field: 'credentials', message: `were refused by ${provider} (HTTP ${outcome.status})` },
-      ]);
-    case 'unavailable':
-      throw new ProviderUnavailableError(
-        `${provider} could not check the credentials: ${outcome.reason} Nothing was changed; try again later.`,
-      );
-    case 'misconfigured':
-      throw new BadRequestError(`The connection cannot reach ${provider}: ${outcome.reason}`, [
-        { field: outcome.field?.startsWith('config.') ? outcome.field : 'config', message: outcome.reason },
-      ]);
-  }
 }

@@ -7,6 +7,7 @@
 import type { CatalogEntry } from '../connectors/catalog.types';
 import { AddressNotAllowedError } from '../providers/address-guard';
 import { prepareProviderRequest, ProviderRequestError, type ProviderApi } from '../providers/provider-api';
+import { BadRequestError, ProviderUnavailableError } from '../shared/errors';
 
 /** How much of the verification answer is read (enough for a "who am I" document). */
 const MAX_VERIFY_ANSWER_BYTES = 256 * 1024;
@@ -122,5 +123,29 @@ export class CredentialVerifier {
             ? `The provider answered with a redirect (${status}), which a check does not follow.`
             : `The provider answered ${status}.`,
     };
+  }
+}
+
+/**
+ * A verification's outcome as the submit answers it: accepted goes on; the provider's refusal is a
+ * 400 naming `credentials`; a provider that did not answer usefully is a 502; a request that could
+ * not be built names the config field at fault.
+ */
+export function acceptedOrThrow(outcome: VerifyOutcome, provider: string): { account: string | null } {
+  switch (outcome.kind) {
+    case 'accepted':
+      return { account: outcome.account };
+    case 'rejected':
+      throw new BadRequestError(`${provider} refused these credentials (HTTP ${outcome.status}).`, [
+        { field: 'credentials', message: `were refused by ${provider} (HTTP ${outcome.status})` },
+      ]);
+    case 'unavailable':
+      throw new ProviderUnavailableError(
+        `${provider} could not check the credentials: ${outcome.reason} Nothing was changed; try again later.`,
+      );
+    case 'misconfigured':
+      throw new BadRequestError(`The connection cannot reach ${provider}: ${outcome.reason}`, [
+        { field: outcome.field?.startsWith('config.') ? outcome.field : 'config', message: outcome.reason },
+      ]);
   }
 }

@@ -19,6 +19,7 @@ import { BadRequestError, ForbiddenError, NotFoundError } from '../shared/errors
 import { randomToken, safeEqual, sha256Hex } from '../shared/tokens';
 import { CALLBACK_PATH, readBindingCookie } from './browser-binding';
 import { HANDSHAKE_TTL_MS } from './handshake.constants';
+import type { CallbackOutcome, HandshakeSettings, HandshakeTicket, OpenedHandshake } from './handshake.types';
 import { OAuthProviderError, type OAuthClient, type ProviderEndpoints } from './oauth-client';
 import type { OAuthFlow } from './oauth-flow.entity';
 import type { OAuthFlowRepository } from './oauth-flow.repository';
@@ -27,45 +28,10 @@ import type { ProviderRevocation } from './provider-revocation';
 import { checkReturnTo } from './return-to';
 import { connectionEndpoints } from './connection-endpoints';
 import type { CredentialVerifier } from '../connections/credential-verification';
-import { configValueProblem } from '../connections/config-check';
+import { checkIssuer, configFromTokenResponse } from './callback-checks';
 import type { Logger } from '../shared/logger';
 
 export { HANDSHAKE_TTL_MS };
-
-export interface HandshakeSettings {
-  publicUrl: string;
-  returnUrlAllowlist: readonly string[];
-}
-
-/** A handshake begun: its ticket, and the `oauthUrl` a browser opens. */
-export interface HandshakeTicket {
-  ticket: string;
-  url: string;
-}
-
-/** What opening a ticket URL yields: where to send the browser, and the cookie to set. */
-export interface OpenedHandshake {
-  flowId: string;
-  authorizationUrl: string;
-  bindingValue: string;
-}
-
-export type CallbackOutcome =
-  | {
-      kind: 'connected';
-      flowId: string;
-      connection: Connection;
-      connectorName: string;
-      returnTo: string | null;
-    }
-  | {
-      kind: 'failed';
-      flowId: string;
-      connection: Connection;
-      connectorName: string;
-      error: LastError;
-      returnTo: string | null;
-    };
 
 export class HandshakeService {
   private readonly redirectUri: string;
@@ -302,7 +268,7 @@ export class HandshakeService {
     const connection = await this.connections.findLiveById(flow.connectionId);
     if (!connection) throw new NotFoundError('The connection of this sign-in no longer exists.');
     const endpoints = this.endpointsFor(connection);
-    this.checkIssuer(query, endpoints);
+    checkIssuer(query, endpoints);
     // From here on the flow is spent, whatever the provider says: a replay finds it claimed.
     if (!(await this.flows.claim(flow.id, now)))
       throw new BadRequestError('This sign-in response was already used.');
@@ -336,7 +302,11 @@ export class HandshakeService {
         // A new grant: its refreshes carry this, and a late refresh of another grant is told apart.
         grant: randomToken(16),
       };
-      const config = this.configFromTokenResponse(connection, tokens.response);
+      const config = configFromTokenResponse(
+        this.catalog.get(connection.connectorSlug),
+        connection.config,
+        tokens.response,
+      );
       const checked = await this.checkAfterExchange(connection, config, tokens.accessToken);
       const sealed = this.secrets.seal(connection.id, secret);
       const stored = await this.connections.storeTokens(
@@ -366,39 +336,6 @@ export class HandshakeService {
   }
 
   /**
-   * The connection's config with the fields the connector fills from the token response
-   * (Salesforce's `instance_url`), each checked against its pattern: a value that does not match
-   * fails the sign-in rather than pointing the connection somewhere unexpected.
-   */
-  private configFromTokenResponse(
-    connection: Connection,
-    response: Record<string, unknown>,
-  ): Record<string, string> {
-    const connector = this.catalog.get(connection.connectorSlug);
-    const config = { ...connection.config };
-    for (const field of connector?.connectionConfig ?? []) {
-      if (field.fromTokenResponse === undefined) continue;
-      let value: unknown = response;
-      for (const part of field.fromTokenResponse.split('.')) {
-        value =
-          typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
-      }
-      if (value === undefined || value === null || value === '') {
-        delete config[field.key];
-        continue;
-      }
-      if (typeof value !== 'string' || configValueProblem(field, value) !== undefined) {
-        throw new OAuthProviderError(
-          'invalid_token_response',
-          `The provider's token response has an unexpected ${field.fromTokenResponse}.`,
-        );
-      }
-      config[field.key] = value;
-    }
-    return config;
-  }
-
-  /**
    * After the exchange, the connector's check (when it has one) names the account. Best effort: the
    * provider just issued the tokens, so a check that fails or times out does not undo the sign-in.
    */
@@ -421,18 +358,6 @@ export class HandshakeService {
       'the check after sign-in did not succeed; the account is not named',
     );
     return undefined;
-  }
-
-  /** RFC 9207: when the provider names itself, it must be the one we sent the user to. */
-  private checkIssuer(query: URLSearchParams, endpoints: ProviderEndpoints): void {
-    const iss = query.get('iss');
-    if (iss === null) return;
-    const expected = endpoints.settings.issuer ?? new URL(endpoints.settings.authorizationUrl).origin;
-    if (iss !== expected) {
-      throw new BadRequestError(
-        'The sign-in response names a different provider than the one it was sent to.',
-      );
-    }
   }
 
   private endpointsFor(connection: Connection): ProviderEndpoints {

@@ -23,7 +23,7 @@ import {
 } from './browser-binding';
 import { renderConfirmPage } from './confirm-page.render';
 import { renderPage } from '../http/page';
-import type { CallbackOutcome, OpenedHandshake } from './handshake.service';
+import type { CallbackOutcome, OpenedHandshake } from './handshake.types';
 import { ReauthorizeDto } from './reauthorize.dto';
 
 /** Marks a route as a browser page: the error middleware then answers HTML unless JSON is asked for. */
