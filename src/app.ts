@@ -2,7 +2,6 @@
  * buildApp: express 5 with the REST facade under /api/v1, GraphQL at /graphql, the probes, and
  * the error middleware. No listening, no process concerns: main and the tests both call it.
  */
-import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -14,6 +13,7 @@ import { connectionRoutes, idempotentConnectionRoutes } from './connections/conn
 import { connectorRoutes, connectorSchemaRoutes } from './connectors/connector.routes';
 import { docsRoutes } from './docs/docs.routes';
 import { createGraphQLContext, type GraphQLContext } from './graphql/context';
+import { graphqlHandler } from './graphql/express-handler';
 import { startGraphQL, type GraphQLServer } from './graphql/server';
 import { callerOf, requireCaller } from './http/auth.middleware';
 import { errorMiddleware, notFoundRoute } from './http/error.middleware';
@@ -176,9 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     // (rate-limits/graphql-cost.ts); Apollo refuses one over the cost limit (graphql/cost-limit.ts).
     rateLimit(services.rateLimits, graphqlPoints),
     idempotency(services.idempotency, logger, { fingerprintBody: graphqlFingerprintBody }),
-    expressMiddleware<GraphQLContext>(apollo, {
-      context: async ({ res }) => createGraphQLContext(callerOf(res), services),
-    }),
+    graphqlHandler<GraphQLContext>(apollo, async (_req, res) => createGraphQLContext(callerOf(res), services)),
   );
 
   app.use(notFoundRoute);

@@ -616,6 +616,52 @@ describe('GraphQL API', () => {
     });
   });
 
+  describe('HTTP framing (graphql/express-handler.ts)', () => {
+    it('sends its byte length and UTF-8 JSON, multi-byte text included', async () => {
+      const owner = await gw.newOwner('gql-framing');
+      const label = 'Zoë’s 🚀 notes';
+      const connect = await gqlRaw(gw.baseUrl, owner.apiKey, {
+        query: 'mutation($label: String) { connect(input: {connectorSlug: "web-fetch", label: $label}) { connection { label } } }',
+        variables: { label },
+      });
+      expect(connect.status).toBe(200);
+      const res = await fetch(`${gw.baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${owner.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ connections { nodes { label } } }' }),
+      });
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(res.headers.get('transfer-encoding')).toBeNull();
+      expect(Number(res.headers.get('content-length'))).toBe(bytes.length);
+      expect(bytes.length).toBeGreaterThan(bytes.toString('utf8').length);
+      expect(JSON.parse(bytes.toString('utf8'))).toEqual({ data: { connections: { nodes: [{ label }] } } });
+    });
+
+    it('passes the query string of a GET, and answers HEAD with the length of the answer it does not send', async () => {
+      const query = `?query=${encodeURIComponent('{ connector(slug: "github") { slug } }')}`;
+      const headers = { authorization: `Bearer ${alice.apiKey}`, 'apollo-require-preflight': 'true' };
+      const get = await fetch(`${gw.baseUrl}/graphql${query}`, { headers });
+      const body = await get.text();
+      expect(get.status).toBe(200);
+      expect(JSON.parse(body)).toEqual({ data: { connector: { slug: 'github' } } });
+      const head = await fetch(`${gw.baseUrl}/graphql${query}`, { method: 'HEAD', headers });
+      expect(await head.text()).toBe('');
+      expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
+      expect(head.headers.get('content-type')).toMatch(/^application\/json; charset=utf-8$/);
+    });
+
+    it('serves the landing page (outside production) as UTF-8 HTML', async () => {
+      const res = await fetch(`${gw.baseUrl}/graphql`, {
+        headers: { authorization: `Bearer ${alice.apiKey}`, accept: 'text/html' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await res.text()).toMatch(/<html/i);
+    });
+  });
+
   describe('limits, checked before execution', () => {
     /** A document that connects to `slug` if it ever executes: the row count proves it did not. */
     function connectMutation(slug: string, selection = 'created'): string {
