@@ -17,6 +17,7 @@ import { graphqlHandler } from './graphql/express-handler';
 import { startGraphQL, type GraphQLServer } from './graphql/server';
 import { callerOf, requireCaller } from './http/auth.middleware';
 import { errorMiddleware, notFoundRoute } from './http/error.middleware';
+import { endJsonInOneWrite } from './http/json-response';
 import { routed } from './http/routed';
 import { metricsRoutes } from './observability/metrics.routes';
 import { requestLog } from './observability/request-log';
@@ -67,6 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
   app.set('etag', false);
+  endJsonInOneWrite(app);
 
   // The request's id, its context (id, address, user agent) for every later line of code, and its log line.
   app.use(requestLog(logger));

@@ -9,8 +9,7 @@
  */
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import type { Request, RequestHandler, Response } from 'express';
-
-const CHARSET = /;\s*charset=/i;
+import { NAMES_CHARSET } from '../http/json-response';
 
 export function graphqlHandler<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
@@ -46,7 +45,7 @@ export function graphqlHandler<TContext extends BaseContext>(
       // Text is sent as UTF-8 and says so (Apollo's landing page is plain `text/html`).
       const type = res.getHeader('content-type');
       if (typeof type !== 'string') res.setHeader('content-type', 'text/plain; charset=utf-8');
-      else if (!CHARSET.test(type)) res.setHeader('content-type', `${type}; charset=utf-8`);
+      else if (!NAMES_CHARSET.test(type)) res.setHeader('content-type', `${type}; charset=utf-8`);
       const body = response.body.string;
       // One string ending the response: node counts its Content-Length and writes the head and
       // the body at once. A HEAD answer has no body, so its length is set here.
