@@ -178,7 +178,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     // (rate-limits/graphql-cost.ts); Apollo refuses one over the cost limit (graphql/cost-limit.ts).
     rateLimit(services.rateLimits, graphqlPoints),
     idempotency(services.idempotency, logger, { fingerprintBody: graphqlFingerprintBody }),
-    graphqlHandler<GraphQLContext>(apollo, async (_req, res) => createGraphQLContext(callerOf(res), services)),
+    graphqlHandler<GraphQLContext>(apollo, async (_req, res) =>
+      createGraphQLContext(callerOf(res), services),
+    ),
   );
 
   app.use(notFoundRoute);

@@ -621,7 +621,8 @@ describe('GraphQL API', () => {
       const owner = await gw.newOwner('gql-framing');
       const label = 'Zoë’s 🚀 notes';
       const connect = await gqlRaw(gw.baseUrl, owner.apiKey, {
-        query: 'mutation($label: String) { connect(input: {connectorSlug: "web-fetch", label: $label}) { connection { label } } }',
+        query:
+          'mutation($label: String) { connect(input: {connectorSlug: "web-fetch", label: $label}) { connection { label } } }',
         variables: { label },
       });
       expect(connect.status).toBe(200);

@@ -7,7 +7,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { endJsonInOneWrite } from '../../src/http/json-response';
 
-const PAGE = { connections: Array.from({ length: 30 }, (_, i) => ({ id: i, label: `Zoë’s 🚀 ${i}` })), nextCursor: null };
+const PAGE = {
+  connections: Array.from({ length: 30 }, (_, i) => ({ id: i, label: `Zoë’s 🚀 ${i}` })),
+  nextCursor: null,
+};
 
 function routes(app: express.Express): void {
   app.set('etag', false);
@@ -38,7 +41,12 @@ interface Answer {
 }
 
 /** A raw HTTP exchange, so the exact head and body bytes can be compared. */
-function exchange(port: number, method: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+function exchange(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
