@@ -688,10 +688,16 @@ describe('webhook delivery: giving up', () => {
     await until(() => receiver.unique('/giveup').length === 2, 15_000, 'the later events');
     expect(receiver.unique('/giveup').map((r) => r.webhookId)).toEqual(later);
     expect(attemptsSeen.get(doomed)).toBe(3);
-    // Later events waited for the doomed one to be given up.
-    const deliveries = await client(gw.baseUrl, owner.apiKey).get(
-      `/api/v1/webhooks/${endpointId}/deliveries`,
+    // Later events waited for the doomed one to be given up. The receiver answers before the
+    // worker records the answer, so the list is read once no delivery is left pending.
+    const listDeliveries = () =>
+      client(gw.baseUrl, owner.apiKey).get(`/api/v1/webhooks/${endpointId}/deliveries`);
+    await until(
+      async () => (await listDeliveries()).body.deliveries.every((d: any) => d.status !== 'pending'),
+      5_000,
+      'the deliveries recorded',
     );
+    const deliveries = await listDeliveries();
     expect(
       deliveries.body.deliveries.map((d: any) => [d.eventId, d.status, d.attempts, d.lastStatus]),
     ).toEqual([
