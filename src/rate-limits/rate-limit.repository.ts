@@ -20,6 +20,14 @@ export class RateLimitRepository {
    * the upsert serialises instances), so the points granted across instances never exceed `limit`.
    * With `pruneEndedBefore`, the same statement also deletes the windows that ended before it
    * (no extra round trip for the housekeeping).
+   *
+   * The statement commits without waiting for its WAL to reach the disk (`synchronous_commit`
+   * off for its own transaction only, set by `set_config(…, true)` inside it, so nothing carries
+   * over to the next statement on the connection, through a pooler or not). A counter is not a
+   * record: if PostgreSQL itself crashes, it may forget the leases of its last moments (at most
+   * three `wal_writer_delay`s, 0.6 s by default), and those points can be leased again in that
+   * window. In exchange a lease does not wait for a disk flush: on the CI machine the upsert went
+   * from 0.18 to 0.06 ms alone and 2.8 times the throughput under 8 clients (README "Rate limits").
    */
   async lease(
     bucketKey: string,
@@ -37,7 +45,8 @@ export class RateLimitRepository {
     const rows = await this.hot.rows<{ used: number; granted: number }>(
       prune ? 'rate_limit_lease_prune' : 'rate_limit_lease',
       `${prune}INSERT INTO rate_limit_windows AS w (bucket_key, window_start, window_end, points_used, last_grant)
-         VALUES ($1, $2, $5, LEAST($3::int, $4::int), LEAST($3::int, $4::int))
+         SELECT $1::text, $2::timestamptz, $5::timestamptz, LEAST($3::int, $4::int), LEAST($3::int, $4::int)
+           FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
        ON CONFLICT (bucket_key, window_start) DO UPDATE
          SET points_used = w.points_used + LEAST($3::int, GREATEST($4::int - w.points_used, 0)),
              last_grant = LEAST($3::int, GREATEST($4::int - w.points_used, 0))

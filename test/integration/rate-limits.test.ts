@@ -3,9 +3,14 @@
  * the IETF RateLimit headers, 429 with Retry-After, GraphQL charged by cost, separate session
  * buckets, one limit shared by two instances, chunked leases, and pruning of old windows.
  */
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import type { HotQueries } from '../../src/db/hot-queries';
 import { GRAPHQL_COST_PER_POINT, graphqlCost } from '../../src/rate-limits/graphql-cost';
+import { RateLimitRepository } from '../../src/rate-limits/rate-limit.repository';
 import { gqlRaw } from '../support/graphql';
 import { client, request, type HttpResponse } from '../support/http';
+import { testDatabaseUrl } from '../support/env';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { sleep } from '../support/wait';
 
@@ -290,6 +295,46 @@ describe('rate limits', () => {
       expect(statuses.filter((s) => s === 200)).toHaveLength(200);
       const keyId = (await a.services.owners.authenticate(apiKey))!.keyId;
       expect(await pointsUsed(`key:${keyId}`)).toBe(200);
+    });
+  });
+
+  describe('lease durability', () => {
+    it("commits a lease without waiting for the disk, for the lease's own transaction only", async () => {
+      // The repository's statement, run inside an explicit transaction so its settings can be read
+      // before they end: synchronous_commit is off there (the commit does not wait for the WAL
+      // flush) and back to the server's value once the transaction is over.
+      const db = new Client({ connectionString: testDatabaseUrl() });
+      await db.connect();
+      try {
+        const setting = async () =>
+          ((await db.query('SHOW synchronous_commit')).rows[0] as { synchronous_commit: string })
+            .synchronous_commit;
+        const before = await setting();
+        expect(before).not.toBe('off');
+        const during: string[] = [];
+        const inTransaction = {
+          rows: async (_name: string, text: string, values: unknown[]) => {
+            await db.query('BEGIN');
+            try {
+              const result = await db.query(text, values);
+              during.push(await setting());
+              return result.rows;
+            } finally {
+              await db.query('ROLLBACK');
+            }
+          },
+        } as unknown as HotQueries;
+        const repository = new RateLimitRepository(inTransaction);
+        const window = { start: new Date('2026-01-01T00:00:00Z'), end: new Date('2026-01-02T00:00:00Z') };
+        const bucket = `key:durability-${randomUUID()}`;
+        expect(await repository.lease(bucket, window, 4, 200)).toEqual({ granted: 4, used: 4 });
+        // The first lease of a window also prunes old rows: the same rule holds for that statement.
+        expect(await repository.lease(bucket, window, 4, 200, new Date(0))).toEqual({ granted: 4, used: 4 });
+        expect(during).toEqual(['off', 'off']);
+        expect(await setting()).toBe(before);
+      } finally {
+        await db.end();
+      }
     });
   });
 
