@@ -4,12 +4,12 @@
 // First: reads the settings, and boots the embedded database in a worker thread while the imports below load.
 import { startupConfig } from './db/embedded-prestart';
 import 'reflect-metadata';
-import http from 'node:http';
 import { ConfigError } from './config';
 import { CatalogFileError } from './connectors/catalog.loader';
 import { ConnectorDefinitionError } from './connectors/connector.validation';
 import { DataDirLockedError } from './db/embedded';
 import { createGateway } from './gateway';
+import { createExpressServer } from './http/request-objects';
 
 /** Start-up errors whose message is the whole story: print it, no stack. */
 const EXPLAINED = [ConfigError, CatalogFileError, ConnectorDefinitionError, DataDirLockedError];
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const { logger, database } = gateway;
   await gateway.start();
 
-  const server = http.createServer(gateway.app);
+  const server = createExpressServer(gateway.app);
   // Explicit bounds so slow or idle clients cannot hold sockets open
   // (docs/security.md#resource-limits-per-owner).
   server.requestTimeout = 30_000;

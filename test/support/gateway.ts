@@ -12,6 +12,7 @@ import type { DataSource } from 'typeorm';
 import { loadConfig, type Config } from '../../src/config';
 import type { Services } from '../../src/container';
 import { createGateway } from '../../src/gateway';
+import { expressServerClasses } from '../../src/http/request-objects';
 import type { Clock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { TEST_ENCRYPTION_KEY, testDatabaseUrl, testPoolerEnv } from './env';
@@ -54,7 +55,12 @@ export async function startGateway(
   } = {},
 ): Promise<TestGateway> {
   // Listen first, so a test that needs PUBLIC_URL to be the real address (a real browser) can have it.
-  const server = http.createServer();
+  // Request objects born with the app's prototypes, as `npm start` serves them (http/request-objects.ts).
+  const classes = expressServerClasses();
+  const server = http.createServer({
+    IncomingMessage: classes.IncomingMessage,
+    ServerResponse: classes.ServerResponse,
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const connectorsFile = await connectorsFileWithStandIns(options.env?.CONNECTORS_FILE);
@@ -99,6 +105,7 @@ export async function startGateway(
   });
   const { services } = gateway;
   await gateway.start();
+  classes.adopt(gateway.app);
   server.on('request', gateway.app);
   return {
     baseUrl: `http://127.0.0.1:${port}`,
